@@ -20,6 +20,7 @@ let package = Package(
     .testTarget(name: "HookToolsTests", dependencies: ["HookTools"]),
     .testTarget(name: "RolesTests", dependencies: ["Roles"], resources: [.copy("Snapshots")]),
     .testTarget(name: "CharmTests", dependencies: ["Charm", "HookTools", "Roles"]),
+    .testTarget(name: "JujuSimTests"),
     .testTarget(name: "IntegrationTests"),
   ]
 )
