@@ -1,0 +1,69 @@
+import HookTools
+
+/// Everything one hook knows, read once at its start.
+public struct Inputs: Equatable, Sendable {
+  public var event: Event
+  public var unitName: String
+  public var isLeader: Bool
+  /// The validated options, or the first invalid one.
+  public var config: Result<CharmConfig, ConfigError>
+  public var peerRelationId: String?
+  /// The peer relation's application databag, written by the leader.
+  public var appData: [String: String]
+  /// This unit's ingress address on the peer relation; read on the leader only, where nodes need it.
+  public var ingressAddress: String?
+  /// The gateway token from the Juju secret, or a new one the leader is about to store.
+  public var token: String?
+  /// Whether `token` was just generated and has no secret yet.
+  public var tokenIsNew: Bool
+  public var openedPorts: [String]
+  /// Local state with this hook's peer arrival or departure already applied.
+  public var state: LocalState
+  /// Whether this unit is the one leaving the relation, so it must not act as gateway or publish.
+  public var isDeparting: Bool
+  public var templates: Templates
+  public var openclawInstalled: Bool
+
+  public init(
+    event: Event, unitName: String, isLeader: Bool, config: Result<CharmConfig, ConfigError>,
+    peerRelationId: String?, appData: [String: String], ingressAddress: String?, token: String?,
+    tokenIsNew: Bool = false, openedPorts: [String] = [], state: LocalState = LocalState(),
+    isDeparting: Bool = false, templates: Templates, openclawInstalled: Bool = true
+  ) {
+    self.event = event
+    self.unitName = unitName
+    self.isLeader = isLeader
+    self.config = config
+    self.peerRelationId = peerRelationId
+    self.appData = appData
+    self.ingressAddress = ingressAddress
+    self.token = token
+    self.tokenIsNew = tokenIsNew
+    self.openedPorts = openedPorts
+    self.state = state
+    self.isDeparting = isDeparting
+    self.templates = templates
+    self.openclawInstalled = openclawInstalled
+  }
+}
+
+/// The unit file templates from the charm's `templates/` directory.
+public struct Templates: Equatable, Sendable {
+  public var gatewayUnit: String
+  public var nodeUnit: String
+
+  public init(gatewayUnit: String, nodeUnit: String) {
+    self.gatewayUnit = gatewayUnit
+    self.nodeUnit = nodeUnit
+  }
+}
+
+/// Keys of the peer relation's application databag. Only the leader writes them.
+public enum AppDataKey {
+  public static let gatewayHost = "gateway-host"
+  public static let gatewayPort = "gateway-port"
+  public static let tokenSecret = "gateway-token-secret"
+  /// Space-separated peer units whose address the gateway approves, so a node starts once it is listed.
+  public static let approvedUnits = "approved-units"
+  public static let all = [gatewayHost, gatewayPort, tokenSecret, approvedUnits]
+}

@@ -1,0 +1,16 @@
+/// What the charm remembers about its own unit between hooks, in a root-only file.
+///
+/// Peer addresses are kept here so no hook has to read every peer's databag: each relation hook reads only its
+/// remote unit's bag once. Digests let a retried hook finish a restart that a failed hook left undone.
+public struct LocalState: Codable, Equatable, Sendable {
+  /// The peer relation id, `openclaw-cluster:<n>`, learned in the first peer relation hook.
+  public var peerRelationId: String?
+  /// The ingress address of each peer unit that has joined and not departed.
+  public var peerAddresses: [String: String] = [:]
+  /// For each service, the digest of the unit file systemd loaded at the last daemon-reload.
+  public var loadedUnitDigests: [String: String] = [:]
+  /// For each service, the digest of every input (unit, environment, config) when it last (re)started.
+  public var runningInputDigests: [String: String] = [:]
+
+  public init() {}
+}

@@ -1,0 +1,39 @@
+import HookTools
+
+/// The unit's system services, through `systemctl`.
+struct Services {
+  let system: System
+
+  /// Returns whether `name` is running (`systemctl is-active`).
+  func isActive(_ name: String) throws -> Bool {
+    try run(["is-active", "--quiet", name], allowFailure: true).status == 0
+  }
+
+  func daemonReload() throws { try run(["daemon-reload"]) }
+
+  /// Enables `name` at boot and starts it now.
+  func enableAndStart(_ name: String) throws { try run(["enable", "--now", name]) }
+
+  func restart(_ name: String) throws { try run(["restart", name]) }
+
+  /// Stops `name` and keeps it from starting at boot; a unit systemd does not know is already stopped.
+  func disableAndStop(_ name: String) throws {
+    let output = try run(["disable", "--now", name], allowFailure: true)
+    let message = output.stderrText.lowercased()
+    guard output.status == 0 || message.contains("not found") || message.contains("does not exist")
+      || message.contains("not loaded")
+    else {
+      throw SystemError.commandFailed(command: "systemctl disable --now \(name)", status: output.status, stderr: output.stderrText)
+    }
+  }
+
+  @discardableResult
+  private func run(_ arguments: [String], allowFailure: Bool = false) throws -> ProcessOutput {
+    let output = try system.run("systemctl", arguments, environment: nil, timeoutSeconds: 120)
+    guard allowFailure || output.status == 0 else {
+      throw SystemError.commandFailed(
+        command: "systemctl " + arguments.joined(separator: " "), status: output.status, stderr: output.stderrText)
+    }
+    return output
+  }
+}
