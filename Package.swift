@@ -18,7 +18,7 @@ let package = Package(
     .executableTarget(name: "juju-sim", path: "Sources/JujuSim"),
 
     .testTarget(name: "HookToolsTests", dependencies: ["HookTools"]),
-    .testTarget(name: "RolesTests", dependencies: ["Roles"], resources: [.copy("Snapshots")]),
+    .testTarget(name: "RolesTests", dependencies: ["Roles"], exclude: ["Snapshots"]),
     .testTarget(name: "CharmTests", dependencies: ["Charm", "HookTools", "Roles"]),
     .testTarget(name: "JujuSimTests"),
     .testTarget(name: "IntegrationTests"),

@@ -6,6 +6,11 @@ public struct ConfigError: Error, Equatable, CustomStringConvertible {
   public var message: String
 
   public var description: String { message }
+
+  public init(option: String, message: String) {
+    self.option = option
+    self.message = message
+  }
 }
 
 /// The charm's options, validated. Built only through `CharmConfig.parse`, so every instance is usable.
@@ -15,6 +20,12 @@ public struct CharmConfig: Equatable, Sendable {
   public var primaryModel: String?
   /// Environment variables with provider API keys, for the gateway's environment file.
   public var providerKeys: [String: String]
+
+  public init(gatewayPort: Int, primaryModel: String?, providerKeys: [String: String]) {
+    self.gatewayPort = gatewayPort
+    self.primaryModel = primaryModel
+    self.providerKeys = providerKeys
+  }
 
   /// Validates the output of `config-get`.
   /// - Throws: `ConfigError` for the first option, in a fixed order, that is invalid.
