@@ -1,13 +1,16 @@
 # Entry points for people and CI. Each target's recipe lives in scripts/ when it is longer than a line.
 SWIFT ?= swift
 
-.PHONY: build demo test charm bench soak clean
+.PHONY: build deps demo test charm bench soak clean
+
+deps:
+	./scripts/install-deps
 
 build:
 	$(SWIFT) build -c release --product charm-hook
 	$(SWIFT) build -c release --product juju-sim
 
-demo: build
+demo: deps build
 	./scripts/demo
 
 test:

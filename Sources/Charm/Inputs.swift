@@ -1,6 +1,6 @@
 import HookTools
 
-/// Everything one hook knows, read once at its start.
+/// The inputs of one hook, read once at its start.
 public struct Inputs: Equatable, Sendable {
   public var event: Event
   public var unitName: String

@@ -1,10 +1,10 @@
 import HookTools
 import Roles
 
-/// Finds out, from the gateway's own view, whether this node is connected.
+/// The node's connection state, as the gateway itself reports it.
 ///
-/// No Juju event fires when a connection comes up, so a hook that has just (re)started the node polls for a
-/// bounded time; update-status settles anything still pending later.
+/// No Juju event fires when a connection comes up. So a hook that has just started or restarted the node polls
+/// for a bounded time, and update-status settles anything still pending later.
 struct NodeConnection {
   let system: System
   let paths: Paths

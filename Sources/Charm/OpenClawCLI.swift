@@ -29,7 +29,7 @@ struct OpenClawCLI {
     return text.split(separator: " ").last.map(String.init)
   }
 
-  /// Returns the nodes the gateway knows (`openclaw nodes status --json`); the token goes in the environment.
+  /// Returns the nodes the gateway lists (`openclaw nodes status --json`), passing the token in the environment.
   ///
   /// On a node unit the config says `gateway.mode: remote`, so the CLI asks the gateway it points at.
   func nodesStatus(token: String) throws -> [NodeEntry] {

@@ -1,4 +1,4 @@
-/// Where the charm keeps things on the unit. Fixed: nothing an operator sets through Juju moves them.
+/// The charm's locations on the unit. They are fixed, so nothing an operator sets through Juju moves them.
 public struct Paths: Equatable, Sendable {
   public var stateDirectory = "/var/lib/openclaw"
   public var configFile = "/var/lib/openclaw/openclaw.json"

@@ -1,7 +1,7 @@
 import HookTools
 import Roles
 
-/// What a unit runs.
+/// The workload a unit runs: the gateway or a node.
 public enum Role: String, Sendable {
   case gateway, node
 }
@@ -51,7 +51,7 @@ public struct Plan: Equatable, Sendable {
   public var node: NodeSettings?
   public var state: LocalState
 
-  /// A plan that leaves files, services and ports as they are and only sets `status`.
+  /// Returns a plan that leaves files, services and ports as they are and only sets `status`.
   public static func keep(_ state: LocalState, _ status: UnitStatus) -> Plan {
     Plan(changesWorkload: false, status: status, state: state)
   }
