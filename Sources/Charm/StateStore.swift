@@ -18,7 +18,7 @@ struct StateStore {
 
   func save(_ state: LocalState) throws {
     let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+    encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
     let text = String(decoding: try encoder.encode(state), as: UTF8.self) + "\n"
     _ = try system.writeFile(ManagedFile(path: path, content: text, mode: 0o600, owner: "root"))
   }

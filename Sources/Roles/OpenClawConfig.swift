@@ -65,7 +65,8 @@ public enum OpenClawConfig {
         nodes: Nodes(
           pairing: Pairing(autoApproveCidrs: settings.nodeAddresses.sorted().map { "\($0)/32" }, sshVerify: false))))
     if let primary = settings.primaryModel {
-      file.agents = Agents(defaults: AgentDefaults(model: Model(primary: primary, fallbacks: settings.fallbackModels)))
+      let fallbacks = settings.fallbackModels.isEmpty ? nil : settings.fallbackModels
+      file.agents = Agents(defaults: AgentDefaults(model: Model(primary: primary, fallbacks: fallbacks)))
     }
     return encode(file)
   }
@@ -139,5 +140,5 @@ private struct AgentDefaults: Encodable {
 
 private struct Model: Encodable {
   var primary: String
-  var fallbacks: [String]
+  var fallbacks: [String]?
 }

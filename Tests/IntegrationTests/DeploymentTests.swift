@@ -50,7 +50,8 @@ import Testing
     let text = try sim.must("run", "openclaw/leader", "get-gateway-token")
     let token = text.split(separator: "\n").first { $0.hasPrefix("token: ") }.map { String($0.dropFirst(7)) } ?? ""
     #expect(token.count == 64)
-    #expect(token.allSatisfy(\.isHexDigit))
+    let isHex = token.allSatisfy { $0.isHexDigit }
+    #expect(isHex)
 
     let json = try sim.must("run", "openclaw/leader", "get-gateway-token", "format=json")
     #expect(json.contains("gateway-url: ws://"))
