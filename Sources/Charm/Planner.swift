@@ -39,7 +39,7 @@ public enum Planner {
 
     let settings = GatewaySettings(
       address: address, port: config.gatewayPort, nodeAddresses: Array(inputs.state.peerAddresses.values),
-      primaryModel: config.primaryModel)
+      assistant: AssistantSections.render(config))
     var variables = config.providerKeys
     variables["OPENCLAW_GATEWAY_TOKEN"] = token
     let environment = try environmentFile(variables)

@@ -11,18 +11,15 @@ public struct GatewaySettings: Sendable, Equatable {
   public var port: Int
   /// Peer unit addresses whose first pairing request the gateway approves by itself.
   public var nodeAddresses: [String]
-  /// The primary model as `provider/model`, or nil to leave the model to OpenClaw's default.
-  public var primaryModel: String?
-  public var fallbackModels: [String]
+  /// Top-level sections other than `gateway` (agents, models, channels, session, logging, browser ...): the
+  /// assistant's settings, which the charm renders from config or, in manual mode, keeps as the operator wrote them.
+  public var assistant: [String: JSONNode]
 
-  public init(
-    address: String, port: Int, nodeAddresses: [String], primaryModel: String? = nil, fallbackModels: [String] = []
-  ) {
+  public init(address: String, port: Int, nodeAddresses: [String], assistant: [String: JSONNode] = [:]) {
     self.address = address
     self.port = port
     self.nodeAddresses = nodeAddresses
-    self.primaryModel = primaryModel
-    self.fallbackModels = fallbackModels
+    self.assistant = assistant
   }
 }
 
@@ -54,7 +51,8 @@ public enum OpenClawConfig {
   /// port, bind, auth and TLS changes, so the charm never restarts it for a config file change.
   public static func gateway(_ settings: GatewaySettings) -> String {
     let origin = "http://\(settings.address):\(settings.port)"
-    var file = ConfigFile(
+    let file = ConfigFile(
+      assistant: settings.assistant,
       gateway: Gateway(
         mode: "local",
         port: settings.port,
@@ -64,16 +62,14 @@ public enum OpenClawConfig {
         controlUi: ControlUI(allowedOrigins: [origin]),
         nodes: Nodes(
           pairing: Pairing(autoApproveCidrs: settings.nodeAddresses.sorted().map { "\($0)/32" }, sshVerify: false))))
-    if let primary = settings.primaryModel {
-      let fallbacks = settings.fallbackModels.isEmpty ? nil : settings.fallbackModels
-      file.agents = Agents(defaults: AgentDefaults(model: Model(primary: primary, fallbacks: fallbacks)))
-    }
     return encode(file)
   }
 
   /// Returns a node's config: remote mode pointing at the gateway, so the CLI on the node asks that gateway.
   public static func node(_ settings: NodeSettings) -> String {
-    encode(ConfigFile(gateway: Gateway(mode: "remote", remote: Remote(url: settings.gatewayURL, token: tokenReference))))
+    encode(
+      ConfigFile(
+        assistant: [:], gateway: Gateway(mode: "remote", remote: Remote(url: settings.gatewayURL, token: tokenReference))))
   }
 
   private static func encode(_ file: ConfigFile) -> String {
@@ -87,9 +83,25 @@ public enum OpenClawConfig {
 
 // MARK: - The schema subset the charm writes
 
+/// The whole file: the charm-owned `gateway` section beside the assistant's sections.
 private struct ConfigFile: Encodable {
+  var assistant: [String: JSONNode]
   var gateway: Gateway
-  var agents: Agents?
+
+  private struct Key: CodingKey {
+    var stringValue: String
+    var intValue: Int? { nil }
+    init(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
+  }
+
+  func encode(to encoder: Encoder) throws {
+    var container = encoder.container(keyedBy: Key.self)
+    for (name, section) in assistant where name != "gateway" {
+      try container.encode(section, forKey: Key(stringValue: name))
+    }
+    try container.encode(gateway, forKey: Key(stringValue: "gateway"))
+  }
 }
 
 private struct Gateway: Encodable {
@@ -128,17 +140,4 @@ private struct Pairing: Encodable {
 private struct Remote: Encodable {
   var url: String
   var token: String
-}
-
-private struct Agents: Encodable {
-  var defaults: AgentDefaults
-}
-
-private struct AgentDefaults: Encodable {
-  var model: Model
-}
-
-private struct Model: Encodable {
-  var primary: String
-  var fallbacks: [String]?
 }

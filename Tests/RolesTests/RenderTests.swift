@@ -5,7 +5,13 @@ import Testing
 @Suite struct RenderTests {
   let gateway = GatewaySettings(
     address: "10.0.0.5", port: 18789, nodeAddresses: ["10.0.0.7", "10.0.0.6"],
-    primaryModel: "anthropic/claude-opus-4-5", fallbackModels: ["openai/gpt-5"])
+    assistant: [
+      "agents": .object([
+        "defaults": .object([
+          "model": .object(["primary": .string("anthropic/claude-opus-4-5"), "fallbacks": .array([.string("openai/gpt-5")])])
+        ])
+      ])
+    ])
   let node = NodeSettings(gatewayHost: "10.0.0.5", gatewayPort: 18789, displayName: "openclaw/1")
 
   @Test func gatewayConfig() {
