@@ -40,8 +40,9 @@ struct Actions {
       return try tools.actionFail("Secret \(secret) holds no token; run the config-changed hook on the leader to replace it.")
     }
 
-    let gatewayURL = "ws://\(host):\(port)"
-    let dashboardURL = "http://\(host):\(port)/#token=\(token)"
+    let tls = !(appData[AppDataKey.tlsFingerprint] ?? "").isEmpty
+    let gatewayURL = "\(tls ? "wss" : "ws")://\(host):\(port)"
+    let dashboardURL = "\(tls ? "https" : "http")://\(host):\(port)/#token=\(token)"
     switch format {
     case "json":
       try tools.actionSet(["token": token, "gateway-url": gatewayURL, "dashboard-url": dashboardURL])

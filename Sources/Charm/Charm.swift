@@ -44,6 +44,7 @@ public struct Charm {
 
   /// Reads every input once, plans the desired state, converges, and sets the status.
   private func reconcile(_ event: Event) throws {
+    try HostSetup(system: system, paths: paths, log: log).run()
     let inputs = try InputReader(tools: tools, system: system, environment: environment, paths: paths).read(event)
     let plan = Planner.plan(inputs, paths: paths)
     let status = try Converger(tools: tools, system: system, paths: paths, log: log).converge(plan, inputs)

@@ -16,6 +16,8 @@ public struct ConfigError: Error, Equatable, CustomStringConvertible {
 /// The charm's options, validated. Built only through `CharmConfig.parse`, so every instance is usable.
 public struct CharmConfig: Equatable, Sendable {
   public var gatewayPort: Int
+  /// Whether the gateway serves TLS that nodes pin; off means plaintext to the gateway's private IP address.
+  public var gatewayTLS: Bool = true
   /// The primary model as `provider/model`, or nil when no provider is configured.
   public var primaryModel: String?
   /// Environment variables with provider API keys, for the gateway's environment file.
@@ -75,7 +77,9 @@ public struct CharmConfig: Equatable, Sendable {
       primaryModel = Provider.named(prefix) != nil ? model : "\(known.name)/\(model)"
     }
 
-    return CharmConfig(gatewayPort: port, primaryModel: primaryModel, providerKeys: providerKeys)
+    var config = CharmConfig(gatewayPort: port, primaryModel: primaryModel, providerKeys: providerKeys)
+    if case .bool(let tls) = values["gateway-tls"] { config.gatewayTLS = tls }
+    return config
   }
 
   // MARK: - Typed reads

@@ -11,7 +11,6 @@ struct Converger {
 
   /// Converges and returns the status the unit ends in.
   func converge(_ plan: Plan, _ inputs: Inputs) throws -> UnitStatus {
-    try prepareHost()
     var state = plan.state
     var status = plan.status
 
@@ -32,24 +31,6 @@ struct Converger {
 
     try StateStore(system: system, path: paths.stateFile).save(state)
     return status
-  }
-
-  /// Creates the service user and the charm's directories; a no-op once they exist.
-  private func prepareHost() throws {
-    if !system.userExists(CharmIdentity.user) {
-      let output = try system.run(
-        "useradd",
-        ["--system", "--user-group", "--home-dir", paths.stateDirectory, "--no-create-home", "--shell", "/usr/sbin/nologin",
-         CharmIdentity.user],
-        environment: nil, timeoutSeconds: 60)
-      guard output.status == 0 else {
-        throw SystemError.commandFailed(command: "useradd \(CharmIdentity.user)", status: output.status, stderr: output.stderrText)
-      }
-      log.info("Created system user \(CharmIdentity.user)")
-    }
-    try system.ensureDirectory(paths.stateDirectory, mode: 0o750, owner: CharmIdentity.user)
-    try system.ensureDirectory(paths.secretsDirectory, mode: 0o700, owner: "root")
-    try system.ensureDirectory(paths.charmStateDirectory, mode: 0o700, owner: "root")
   }
 
   private func stopServices(_ plan: Plan, _ services: Services, _ state: inout LocalState) throws {

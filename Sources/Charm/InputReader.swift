@@ -33,11 +33,18 @@ struct InputReader {
     let ingressAddress = isLeader ? try tools.networkGet(CharmIdentity.peerEndpoint).first : nil
     let (token, tokenIsNew) = try readToken(event, isLeader: isLeader, appData: appData)
 
+    // The leader's certificate is made here, like a new token, because its fingerprint is an input to the plan.
+    var tlsFingerprint: String?
+    if isLeader, !isDeparting, let address = ingressAddress, case .success(let options) = config, options.gatewayTLS {
+      tlsFingerprint = try Certificate(system: system, paths: paths).ensure(address: address)
+    }
+
     return Inputs(
       event: event, unitName: unitName, isLeader: isLeader, config: config, peerRelationId: state.peerRelationId,
       appData: appData, ingressAddress: ingressAddress, token: token, tokenIsNew: tokenIsNew,
       openedPorts: try tools.openedPorts(), state: state, isDeparting: isDeparting,
-      templates: try readTemplates(), openclawInstalled: system.readFile(paths.openclaw) != nil)
+      templates: try readTemplates(), openclawInstalled: system.readFile(paths.openclaw) != nil,
+      tlsFingerprint: tlsFingerprint)
   }
 
   /// Records a peer's arrival or departure in `state`; returns whether the departing unit is this one.

@@ -23,13 +23,16 @@ public struct Inputs: Equatable, Sendable {
   public var isDeparting: Bool
   public var templates: Templates
   public var openclawInstalled: Bool
+  /// On the leader with TLS on: the fingerprint of the certificate the gateway serves.
+  public var tlsFingerprint: String?
 
   public init(
     event: Event, unitName: String, isLeader: Bool, config: Result<CharmConfig, ConfigError>,
     peerRelationId: String?, appData: [String: String], ingressAddress: String?, token: String?,
     tokenIsNew: Bool = false, openedPorts: [String] = [], state: LocalState = LocalState(),
-    isDeparting: Bool = false, templates: Templates, openclawInstalled: Bool = true
+    isDeparting: Bool = false, templates: Templates, openclawInstalled: Bool = true, tlsFingerprint: String? = nil
   ) {
+    self.tlsFingerprint = tlsFingerprint
     self.event = event
     self.unitName = unitName
     self.isLeader = isLeader
@@ -63,7 +66,9 @@ public enum AppDataKey {
   public static let gatewayHost = "gateway-host"
   public static let gatewayPort = "gateway-port"
   public static let tokenSecret = "gateway-token-secret"
+  /// SHA-256 of the gateway's certificate, which nodes pin; empty when the gateway speaks plaintext.
+  public static let tlsFingerprint = "gateway-tls-fingerprint"
   /// Space-separated peer units whose address the gateway approves, so a node starts once it is listed.
   public static let approvedUnits = "approved-units"
-  public static let all = [gatewayHost, gatewayPort, tokenSecret, approvedUnits]
+  public static let all = [gatewayHost, gatewayPort, tokenSecret, tlsFingerprint, approvedUnits]
 }

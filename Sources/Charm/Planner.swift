@@ -37,9 +37,12 @@ public enum Planner {
       return .keep(inputs.state, UnitStatus(.waiting, "Waiting for an ingress address on \(CharmIdentity.peerEndpoint)"))
     }
 
+    let tls = inputs.tlsFingerprint.map { _ in
+      GatewayTLS(certificatePath: paths.certificate, keyPath: paths.certificateKey)
+    }
     let settings = GatewaySettings(
       address: address, port: config.gatewayPort, nodeAddresses: Array(inputs.state.peerAddresses.values),
-      assistant: AssistantSections.render(config))
+      assistant: AssistantSections.render(config), tls: tls)
     var variables = config.providerKeys
     variables["OPENCLAW_GATEWAY_TOKEN"] = token
     let environment = try environmentFile(variables)
@@ -63,6 +66,7 @@ public enum Planner {
     var published = [
       AppDataKey.gatewayHost: address,
       AppDataKey.gatewayPort: String(config.gatewayPort),
+      AppDataKey.tlsFingerprint: inputs.tlsFingerprint ?? "",
       AppDataKey.approvedUnits: inputs.state.peerAddresses.keys.sorted().joined(separator: " "),
     ]
     if !inputs.tokenIsNew { published[AppDataKey.tokenSecret] = inputs.appData[AppDataKey.tokenSecret] }
@@ -71,7 +75,7 @@ public enum Planner {
       if (inputs.appData[key] ?? "") != wanted { plan.appDataChanges[key] = wanted }
     }
 
-    plan.status = UnitStatus(.active, "Gateway: http://\(address):\(config.gatewayPort)")
+    plan.status = UnitStatus(.active, "Gateway: \(settings.httpURL)")
     return plan
   }
 
@@ -108,7 +112,16 @@ public enum Planner {
       return plan
     }
 
-    let settings = NodeSettings(gatewayHost: host, gatewayPort: port, displayName: inputs.unitName)
+    let fingerprint = inputs.appData[AppDataKey.tlsFingerprint] ?? ""
+    guard fingerprint.isEmpty || (fingerprint.count == 64 && fingerprint.allSatisfy(\.isHexDigit)) else {
+      throw ConfigError(
+        option: AppDataKey.tlsFingerprint,
+        message: "The leader published gateway-tls-fingerprint '\(fingerprint)', which is not a SHA-256 hex digest; "
+          + "check the leader's juju-log.")
+    }
+    let settings = NodeSettings(
+      gatewayHost: host, gatewayPort: port, displayName: inputs.unitName,
+      tlsFingerprint: fingerprint.isEmpty ? nil : fingerprint)
     let config = OpenClawConfig.node(settings)
     let environment = try environmentFile(["OPENCLAW_GATEWAY_TOKEN": token])
     let unit = try SystemdUnits.node(template: inputs.templates.nodeUnit, settings)

@@ -1,20 +1,35 @@
 /// An AI model provider OpenClaw supports, and the environment variable its API key goes in.
 public struct Provider: Sendable, Equatable {
+  /// The name operators use in `ai-provider`, `ai-model` prefixes and `ai-provider-keys`.
   public var name: String
+  /// OpenClaw's provider id, the prefix of its `provider/model` references; differs from `name` only for bedrock.
+  public var id: String
   /// The variable OpenClaw reads the key from, or nil for providers that authenticate otherwise.
   public var keyVariable: String?
   public var exampleModel: String
 
-  /// Returns the provider called `name`, or nil when OpenClaw has none by that name.
-  public static func named(_ name: String) -> Provider? {
-    all.first { $0.name == name }
+  init(name: String, id: String? = nil, keyVariable: String?, exampleModel: String) {
+    self.name = name
+    self.id = id ?? name
+    self.keyVariable = keyVariable
+    self.exampleModel = exampleModel
   }
 
-  /// NOTE: the variable names follow OpenClaw's documented ANTHROPIC_API_KEY, OPENAI_API_KEY and XAI_API_KEY
-  /// pattern; those of opencode, github-copilot, zai and cerebras were not checked against an OpenClaw release.
-  ///
+  /// Returns the provider whose charm name or OpenClaw id is `name`, or nil when OpenClaw has none by that name.
+  public static func named(_ name: String) -> Provider? {
+    all.first { $0.name == name || $0.id == name }
+  }
+
+  /// The names of `all`, comma-separated, for messages.
+  static var choices: String { all.map(\.name).joined(separator: ", ") }
+
   /// The providers OpenClaw charm users rely on. ollama runs locally, bedrock uses the AWS credential chain and
   /// openai-codex signs in with OAuth, so those three take no API key.
+  ///
+  /// NOTE: the variable names match the provider-to-variable map of pi-ai, the model library OpenClaw uses
+  /// (GEMINI_API_KEY, COPILOT_GITHUB_TOKEN, AI_GATEWAY_API_KEY and so on), as read in copies of that map;
+  /// they were not checked against an OpenClaw release. OpenClaw names Amazon Bedrock `amazon-bedrock`
+  /// (docs.openclaw.ai, providers/bedrock).
   public static let all: [Provider] = [
     Provider(name: "anthropic", keyVariable: "ANTHROPIC_API_KEY", exampleModel: "claude-opus-4-5"),
     Provider(name: "openai", keyVariable: "OPENAI_API_KEY", exampleModel: "gpt-5"),
@@ -30,6 +45,6 @@ public struct Provider: Sendable, Equatable {
     Provider(name: "zai", keyVariable: "ZAI_API_KEY", exampleModel: "glm-4.6"),
     Provider(name: "vercel-ai-gateway", keyVariable: "AI_GATEWAY_API_KEY", exampleModel: "moonshotai/kimi-k2"),
     Provider(name: "ollama", keyVariable: nil, exampleModel: "llama3.3"),
-    Provider(name: "bedrock", keyVariable: nil, exampleModel: "anthropic.claude-opus-4-5"),
+    Provider(name: "bedrock", id: "amazon-bedrock", keyVariable: nil, exampleModel: "anthropic.claude-opus-4-5"),
   ]
 }

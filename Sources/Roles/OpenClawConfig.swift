@@ -14,12 +14,31 @@ public struct GatewaySettings: Sendable, Equatable {
   /// Top-level sections other than `gateway` (agents, models, channels, session, logging, browser ...): the
   /// assistant's settings, which the charm renders from config or, in manual mode, keeps as the operator wrote them.
   public var assistant: [String: JSONNode]
+  /// The certificate and key the gateway serves TLS with, or nil for plaintext.
+  public var tls: GatewayTLS?
 
-  public init(address: String, port: Int, nodeAddresses: [String], assistant: [String: JSONNode] = [:]) {
+  public init(
+    address: String, port: Int, nodeAddresses: [String], assistant: [String: JSONNode] = [:], tls: GatewayTLS? = nil
+  ) {
     self.address = address
     self.port = port
     self.nodeAddresses = nodeAddresses
     self.assistant = assistant
+    self.tls = tls
+  }
+
+  /// The URL of the Control UI and HTTP API: https once TLS is on.
+  public var httpURL: String { "\(tls == nil ? "http" : "https")://\(address):\(port)" }
+}
+
+/// PEM files for the gateway's TLS, made by the charm so it knows the fingerprint nodes must pin.
+public struct GatewayTLS: Sendable, Equatable {
+  public var certificatePath: String
+  public var keyPath: String
+
+  public init(certificatePath: String, keyPath: String) {
+    self.certificatePath = certificatePath
+    self.keyPath = keyPath
   }
 }
 
@@ -29,15 +48,18 @@ public struct NodeSettings: Sendable, Equatable {
   public var gatewayPort: Int
   /// The node's name on the gateway: the Juju unit name, so operators recognise it.
   public var displayName: String
+  /// The SHA-256 fingerprint of the gateway's certificate to pin, or nil when the gateway speaks plaintext.
+  public var tlsFingerprint: String?
 
-  public init(gatewayHost: String, gatewayPort: Int, displayName: String) {
+  public init(gatewayHost: String, gatewayPort: Int, displayName: String, tlsFingerprint: String? = nil) {
     self.gatewayHost = gatewayHost
     self.gatewayPort = gatewayPort
     self.displayName = displayName
+    self.tlsFingerprint = tlsFingerprint
   }
 
-  /// The gateway's WebSocket URL.
-  public var gatewayURL: String { "ws://\(gatewayHost):\(gatewayPort)" }
+  /// The gateway's WebSocket URL: wss once TLS is on.
+  public var gatewayURL: String { "\(tlsFingerprint == nil ? "ws" : "wss")://\(gatewayHost):\(gatewayPort)" }
 }
 
 /// Renders `openclaw.json` for either role. Only keys and types OpenClaw's strict schema accepts appear here.
@@ -50,7 +72,10 @@ public enum OpenClawConfig {
   /// Hybrid reload applies pairing, model and channel changes live and restarts the gateway by itself for
   /// port, bind, auth and TLS changes, so the charm never restarts it for a config file change.
   public static func gateway(_ settings: GatewaySettings) -> String {
-    let origin = "http://\(settings.address):\(settings.port)"
+    let origin = settings.httpURL
+    let tls = settings.tls.map {
+      TLS(enabled: true, autoGenerate: false, certPath: $0.certificatePath, keyPath: $0.keyPath)
+    }
     let file = ConfigFile(
       assistant: settings.assistant,
       gateway: Gateway(
@@ -61,7 +86,8 @@ public enum OpenClawConfig {
         reload: Reload(mode: "hybrid"),
         controlUi: ControlUI(allowedOrigins: [origin]),
         nodes: Nodes(
-          pairing: Pairing(autoApproveCidrs: settings.nodeAddresses.sorted().map { "\($0)/32" }, sshVerify: false))))
+          pairing: Pairing(autoApproveCidrs: settings.nodeAddresses.sorted().map { "\($0)/32" }, sshVerify: false)),
+        tls: tls))
     return encode(file)
   }
 
@@ -69,7 +95,10 @@ public enum OpenClawConfig {
   public static func node(_ settings: NodeSettings) -> String {
     encode(
       ConfigFile(
-        assistant: [:], gateway: Gateway(mode: "remote", remote: Remote(url: settings.gatewayURL, token: tokenReference))))
+        assistant: [:],
+        gateway: Gateway(
+          mode: "remote",
+          remote: Remote(url: settings.gatewayURL, token: tokenReference, tlsFingerprint: settings.tlsFingerprint))))
   }
 
   private static func encode(_ file: ConfigFile) -> String {
@@ -113,6 +142,7 @@ private struct Gateway: Encodable {
   var controlUi: ControlUI?
   var nodes: Nodes?
   var remote: Remote?
+  var tls: TLS?
 }
 
 private struct Auth: Encodable {
@@ -140,4 +170,12 @@ private struct Pairing: Encodable {
 private struct Remote: Encodable {
   var url: String
   var token: String
+  var tlsFingerprint: String?
+}
+
+private struct TLS: Encodable {
+  var enabled: Bool
+  var autoGenerate: Bool
+  var certPath: String
+  var keyPath: String
 }

@@ -11,8 +11,9 @@ public enum SystemdUnits {
 
   /// Returns `openclaw-node.service`, which runs a node connected to the gateway in `settings`.
   ///
-  /// The node connects in plaintext, which OpenClaw allows to private IP literals only with
-  /// `OPENCLAW_ALLOW_INSECURE_PRIVATE_WS=1`; the gateway token comes from the environment file, never flags.
+  /// With a fingerprint the node connects over TLS and pins the gateway's certificate. Without one it connects in
+  /// plaintext, which OpenClaw allows to a private IP literal only with `OPENCLAW_ALLOW_INSECURE_PRIVATE_WS=1`.
+  /// The gateway token comes from the environment file, never a flag.
   /// - Throws: `TemplateError` when the template and the charm disagree on placeholders.
   public static func node(
     template: String, _ settings: NodeSettings, openclawPath: String = defaultOpenClawPath
@@ -24,8 +25,9 @@ public enum SystemdUnits {
         "gateway_host": settings.gatewayHost,
         "gateway_port": String(settings.gatewayPort),
         "display_name": settings.displayName,
-        "transport_environment": "Environment=OPENCLAW_ALLOW_INSECURE_PRIVATE_WS=1",
-        "tls_flags": "",
+        "transport_environment": settings.tlsFingerprint == nil
+          ? "Environment=OPENCLAW_ALLOW_INSECURE_PRIVATE_WS=1" : "# TLS is on: the node pins the gateway's certificate.",
+        "tls_flags": settings.tlsFingerprint.map { " --tls --tls-fingerprint \($0)" } ?? "",
       ])
   }
 }

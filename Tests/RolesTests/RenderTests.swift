@@ -36,6 +36,25 @@ import Testing
       try SystemdUnits.node(template: templateText("openclaw-node.service"), node), named: "openclaw-node.service")
   }
 
+  @Test func gatewayConfigWithTLS() {
+    var settings = GatewaySettings(address: "10.0.0.5", port: 18789, nodeAddresses: ["10.0.0.6"])
+    settings.tls = GatewayTLS(certificatePath: "/var/lib/openclaw/tls/gateway.crt", keyPath: "/var/lib/openclaw/tls/gateway.key")
+    assertSnapshot(OpenClawConfig.gateway(settings), named: "gateway-openclaw-tls.json")
+  }
+
+  @Test func nodeConfigWithTLS() {
+    var settings = node
+    settings.tlsFingerprint = String(repeating: "ab", count: 32)
+    assertSnapshot(OpenClawConfig.node(settings), named: "node-openclaw-tls.json")
+  }
+
+  @Test func nodeUnitWithTLS() throws {
+    var settings = node
+    settings.tlsFingerprint = String(repeating: "ab", count: 32)
+    assertSnapshot(
+      try SystemdUnits.node(template: templateText("openclaw-node.service"), settings), named: "openclaw-node-tls.service")
+  }
+
   @Test func environmentFileQuotesAndSorts() throws {
     let text = try EnvironmentFile.render(["OPENCLAW_GATEWAY_TOKEN": "abc", "ANTHROPIC_API_KEY": #"sk"x\y"#])
     assertSnapshot(text, named: "gateway.env")
