@@ -1,0 +1,5 @@
+"""Shared code of the juju-sim stand-ins for `openclaw` and `systemctl`.
+
+The executables next to this package put its parent directory on sys.path, so the
+package works from a source checkout and from the copy inside a simulated unit.
+"""

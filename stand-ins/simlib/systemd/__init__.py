@@ -1,0 +1,1 @@
+"""The systemctl stand-in: unit files, the service supervisor and the systemctl verbs."""
