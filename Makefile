@@ -20,4 +20,4 @@ charm:
 	./scripts/pack-charm
 
 clean:
-	rm -rf .build build *.charm
+	rm -rf .build build *.charm parts stage prime overlay

@@ -75,3 +75,21 @@ import Testing
     }
   }
 }
+
+/// What ships is what is tested: the packed charm deploys and converges like the source tree.
+@Suite(.serialized) struct PackedCharmTests {
+  @Test func packedCharmConverges() throws {
+    let charm = Sim.repository.appendingPathComponent("openclaw_amd64.charm").path
+    try #require(FileManager.default.fileExists(atPath: charm), "\(charm) not found: run `make charm` first")
+    let sim = Sim()
+    defer { sim.destroy() }
+    try sim.must("deploy", charm, "-n", "3")
+    let units = try sim.units()
+    #expect(units.count == 3)
+    let leader = try #require(units.first { $0.value.isLeader })
+    #expect(leader.value.workloadMessage == "Gateway: https://\(leader.value.address):18789")
+    for (name, unit) in units where name != leader.key {
+      #expect(unit.workloadMessage == "Node connected to \(leader.value.address):18789", "\(name)")
+    }
+  }
+}
