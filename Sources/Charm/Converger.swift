@@ -19,13 +19,18 @@ struct Converger {
       try stopServices(plan, services, &state)
       try writeFiles(plan, services, &state)
       try convergePorts(plan.ports, opened: inputs.openedPorts)
-      if plan.createsTokenSecret || !plan.appDataChanges.isEmpty {
-        if let waiting = try publish(plan, inputs) { status = waiting }
-      }
       let restarted = try startServices(plan, services, &state)
+
+      var changes = plan.appDataChanges
+      if plan.runsPairing, let token = inputs.token {
+        changes.merge(pairingChanges(inputs, token: token)) { _, new in new }
+      }
+      if plan.createsTokenSecret || !changes.isEmpty {
+        if let waiting = try publish(plan, inputs, changes) { status = waiting }
+      }
+
       if let node = plan.node, let token = inputs.token {
-        status = try NodeConnection(system: system, paths: paths, services: services)
-          .status(node, token: token, justRestarted: restarted, mayRestart: inputs.event.hookName == "update-status")
+        status = try checkNode(node, token: token, restarted: restarted, services, inputs, &state)
       }
     }
 
@@ -76,14 +81,60 @@ struct Converger {
     }
   }
 
+  /// Runs the pairing pass on the gateway and returns the changed `paired-units` and `approved-units` values.
+  ///
+  /// A gateway that does not answer yet (it was started a moment ago) leaves both as they are; the next hook or
+  /// the node's own request runs the pass again.
+  private func pairingChanges(_ inputs: Inputs, token: String) -> [String: String] {
+    let cli = OpenClawCLI(system: system, paths: paths)
+    do {
+      let paired = try Pairing(cli: cli, log: log).approve(peers: inputs.state.peerAddresses, token: token)
+      let approved = try cli.nodesStatus(token: token).compactMap { entry -> String? in
+        guard entry.commandsApproved != false, entry.paired != false else { return nil }
+        return Pairing.matchingUnit(entry.displayName, entry.remoteIp, inputs.state.peerAddresses)
+      }
+      var changes: [String: String] = [:]
+      for (key, units) in [(AppDataKey.pairedUnits, paired), (AppDataKey.approvedUnits, approved.sorted())] {
+        let value = units.joined(separator: " ")
+        if (inputs.appData[key] ?? "") != value { changes[key] = value }
+      }
+      return changes
+    } catch {
+      log.warning("Pairing pass skipped: \(error)")
+      return [:]
+    }
+  }
+
+  /// Checks the node's connection and leaves its pairing request in this unit's databag when it changed.
+  private func checkNode(
+    _ node: NodeSettings, token: String, restarted: Bool, _ services: Services, _ inputs: Inputs,
+    _ state: inout LocalState
+  ) throws -> UnitStatus {
+    let pairedUnits = inputs.appData[AppDataKey.pairedUnits] ?? ""
+    let check = try NodeConnection(system: system, paths: paths, services: services).check(
+      node, token: token, justRestarted: restarted,
+      deviceApproved: pairedUnits.split(separator: " ").contains { $0 == inputs.unitName },
+      mayRestartForPairing: state.pairingRestartFor != pairedUnits, isUpdateStatus: inputs.event.hookName == "update-status")
+    if check.restartedForPairing {
+      state.pairingRestartFor = pairedUnits
+      log.info("Restarted \(CharmIdentity.nodeService) because the gateway approved its device")
+    }
+    if check.request != (state.pairingRequest ?? ""), let relation = inputs.peerRelationId {
+      // Any change in this unit's databag runs relation-changed on the leader, which then approves the request.
+      try tools.relationSet(relation, ["pairing": check.request])
+      state.pairingRequest = check.request
+    }
+    return check.status
+  }
+
   /// Stores a new token secret and writes the changed application data, after checking leadership again.
   /// Returns a status to show instead when leadership moved during the hook.
-  private func publish(_ plan: Plan, _ inputs: Inputs) throws -> UnitStatus? {
+  private func publish(_ plan: Plan, _ inputs: Inputs, _ appDataChanges: [String: String]) throws -> UnitStatus? {
     guard try tools.isLeader() else {
       log.warning("Leadership moved during this hook; leaving the application data to the new leader")
       return UnitStatus(.waiting, "Leadership moved; waiting for the next hook")
     }
-    var changes = plan.appDataChanges
+    var changes = appDataChanges
     if plan.createsTokenSecret, let token = inputs.token, let relation = inputs.peerRelationId {
       let id = try tools.secretAdd(["token": token], label: "gateway-token", description: "OpenClaw gateway token")
       try tools.secretGrant(id, relationId: relation)

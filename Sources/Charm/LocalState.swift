@@ -11,6 +11,12 @@ public struct LocalState: Codable, Equatable, Sendable {
   public var loadedUnitDigests: [String: String] = [:]
   /// For each service, the digest of every input (unit, environment, config) when it last (re)started.
   public var runningInputDigests: [String: String] = [:]
+  /// What this node last asked the leader for in its databag ("device", "commands" or "").
+  public var pairingRequest: String?
+  /// The `paired-units` value for which this node was last restarted after its device was approved.
+  public var pairingRestartFor: String?
+  /// The `gateway-token-revision` this unit last read the token secret for.
+  public var seenTokenRevision: String?
 
   public init() {}
 }

@@ -1,6 +1,14 @@
 import HookTools
 import Roles
 
+/// What a node unit found out about its connection, and the pairing step it waits for.
+struct NodeCheck: Equatable {
+  var status: UnitStatus
+  /// What this unit asks the leader for through its own databag: "device", "commands" or "" for nothing.
+  var request: String
+  var restartedForPairing: Bool
+}
+
 /// The node's connection state, as the gateway itself reports it.
 ///
 /// No Juju event fires when a connection comes up. So a hook that has just started or restarted the node polls
@@ -14,33 +22,100 @@ struct NodeConnection {
   static let pollAttempts = 30
   static let pollIntervalMilliseconds = 500
 
-  func status(_ node: NodeSettings, token: String, justRestarted: Bool, mayRestart: Bool) throws -> UnitStatus {
-    var result = poll(node, token: token, attempts: justRestarted ? Self.pollAttempts : 1)
-    if result.status != .active && mayRestart && !justRestarted {
-      // A node left waiting for pairing does not resume after approval until it restarts.
-      try services.restart(CharmIdentity.nodeService)
-      result = poll(node, token: token, attempts: Self.pollAttempts)
-    }
-    return result
+  enum Observation: Equatable {
+    case connected, awaitingCommands, awaitingDevice, connecting
+    /// The gateway paired the device, but the node, which waited for approval, has not reconnected.
+    case pairedNotConnected
+    case tokenRejected(String), fingerprintMismatch(String)
+
+    var isSettled: Bool { self != .connecting }
   }
 
-  private func poll(_ node: NodeSettings, token: String, attempts: Int) -> UnitStatus {
-    let cli = OpenClawCLI(system: system, paths: paths)
+  /// Checks the node, restarting it once when the gateway approved its device (a waiting node does not resume by
+  /// itself) or, in update-status, when it is still not connected.
+  /// - Parameters:
+  ///   - deviceApproved: the leader lists this unit in `paired-units`.
+  ///   - mayRestartForPairing: no restart was made yet for the current `paired-units` value.
+  func check(
+    _ node: NodeSettings, token: String, justRestarted: Bool, deviceApproved: Bool, mayRestartForPairing: Bool,
+    isUpdateStatus: Bool
+  ) throws -> NodeCheck {
+    var observation = poll(node, token: token, attempts: justRestarted ? Self.pollAttempts : 1)
+    var restartedForPairing = false
+    if !justRestarted {
+      let pairingRestart = observation == .pairedNotConnected && deviceApproved && mayRestartForPairing
+      let stuckRestart = (observation == .connecting || observation == .pairedNotConnected) && isUpdateStatus
+      if pairingRestart || stuckRestart {
+        try services.restart(CharmIdentity.nodeService)
+        restartedForPairing = pairingRestart
+        observation = poll(node, token: token, attempts: Self.pollAttempts)
+      }
+    }
+    return NodeCheck(
+      status: status(observation, node), request: request(observation), restartedForPairing: restartedForPairing)
+  }
+
+  private func status(_ observation: Observation, _ node: NodeSettings) -> UnitStatus {
     let target = "\(node.gatewayHost):\(node.gatewayPort)"
-    var status = UnitStatus(.waiting, "Node connecting to \(target)")
+    switch observation {
+    case .connected:
+      return UnitStatus(.active, "Node connected to \(target)")
+    case .awaitingCommands:
+      return UnitStatus(.waiting, "Node awaiting approval of its commands")
+    case .awaitingDevice:
+      return UnitStatus(.waiting, "Node awaiting pairing approval")
+    case .pairedNotConnected:
+      return UnitStatus(.waiting, "Node paired; waiting for it to reconnect to \(target)")
+    case .connecting:
+      return UnitStatus(.waiting, "Node connecting to \(target)")
+    case .tokenRejected:
+      return UnitStatus(
+        .blocked, "The gateway at \(target) rejected this node's token; run: juju run openclaw/leader rotate-gateway-token")
+    case .fingerprintMismatch:
+      return UnitStatus(
+        .blocked, "The gateway at \(target) does not present the certificate in gateway-tls-fingerprint; check the leader's juju-log")
+    }
+  }
+
+  private func request(_ observation: Observation) -> String {
+    switch observation {
+    case .awaitingDevice: return "device"
+    case .awaitingCommands: return "commands"
+    default: return ""
+    }
+  }
+
+  private func poll(_ node: NodeSettings, token: String, attempts: Int) -> Observation {
+    var observation = Observation.connecting
     for attempt in 0..<attempts {
       if attempt > 0 { system.pause(milliseconds: Self.pollIntervalMilliseconds) }
-      guard let entries = try? cli.nodesStatus(token: token),
-        let entry = entries.first(where: { $0.displayName == node.displayName })
-      else { continue }
-      if entry.paired == false {
-        return UnitStatus(.waiting, "Node awaiting pairing approval")
-      }
-      if entry.connected == true {
-        return UnitStatus(.active, "Node connected to \(target)")
-      }
-      status = UnitStatus(.waiting, "Node connecting to \(target)")
+      observation = observe(node, token: token)
+      if observation.isSettled { break }
     }
-    return status
+    return observation
+  }
+
+  private func observe(_ node: NodeSettings, token: String) -> Observation {
+    let cli = OpenClawCLI(system: system, paths: paths)
+    let entries: [NodeEntry]
+    do {
+      entries = try cli.nodesStatus(token: token)
+    } catch let error as OpenClawCLIError {
+      if error.isAuthFailure { return .tokenRejected(error.message) }
+      if error.isFingerprintMismatch { return .fingerprintMismatch(error.message) }
+      return .connecting
+    } catch {
+      return .connecting
+    }
+
+    if let entry = entries.first(where: { $0.displayName == node.displayName }),
+      entry.connected == true, entry.paired != false
+    {
+      return entry.commandsApproved == false ? .awaitingCommands : .connected
+    }
+    guard let devices = try? cli.devicesList(token: token) else { return .connecting }
+    if (devices.pending ?? []).contains(where: { $0.displayName == node.displayName }) { return .awaitingDevice }
+    if (devices.paired ?? []).contains(where: { $0.displayName == node.displayName }) { return .pairedNotConnected }
+    return .connecting
   }
 }

@@ -47,6 +47,8 @@ public struct Plan: Equatable, Sendable {
   /// Whether the leader must store `Inputs.token` in a new Juju secret and publish its id.
   public var createsTokenSecret = false
   public var status: UnitStatus
+  /// Whether the leader runs the pairing pass, approving the requests of peer units.
+  public var runsPairing = false
   /// For a node that should run: where it connects, so the converger can check the connection.
   public var node: NodeSettings?
   public var state: LocalState

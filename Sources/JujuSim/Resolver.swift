@@ -153,11 +153,13 @@ extension Simulator {
       view.created = true
       if let index = state.relationIndex(id: relationId), unit.life == .alive {
         if !state.relations[index].scope.contains(unit.name) { state.relations[index].scope.append(unit.name) }
-        if state.relations[index].unitBags[unit.name] == nil {
-          state.relations[index].unitBags[unit.name] = Bag(
-            data: ["private-address": unit.address, "ingress-address": unit.address, "egress-subnets": unit.address + "/32"],
-            version: 1)
+        // Juju fills in the unit's addresses on scope entry, keeping anything the unit already wrote.
+        var bag = state.relations[index].unitBags[unit.name] ?? Bag(data: [:], version: 1)
+        for (key, value) in ["private-address": unit.address, "ingress-address": unit.address,
+          "egress-subnets": unit.address + "/32"] where bag.data[key] == nil {
+          bag.data[key] = value
         }
+        state.relations[index].unitBags[unit.name] = bag
       }
     } else if spec.name.hasSuffix("-relation-joined"), let member = spec.remoteUnit {
       view.members[member] = -1

@@ -11,7 +11,11 @@ extension Simulator {
       endpoint = state.relations[index].endpoint
     }
     guard let endpoint else { throw .usage("no endpoint name specified") }
-    let ids = state.relations.filter { $0.endpoint == endpoint }.map(\.relationKey).sorted()
+    // A unit knows a relation from its relation-created hook on, as Juju's uniter does; install sees none.
+    let ids = state.relations.filter { relation in
+      guard relation.endpoint == endpoint else { return false }
+      return currentUnit.relations[String(relation.id)]?.created == true || context?.spec?.relationId == relation.id
+    }.map(\.relationKey).sorted()
     return try emit(.list(ids.map { .string($0) }), arguments)
   }
 

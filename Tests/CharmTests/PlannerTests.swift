@@ -27,6 +27,30 @@ import Testing
     #expect(plan.appDataChanges == ["gateway-host": "10.0.0.5"])
   }
 
+  @Test func pairingRunsOnPeerRequest() {
+    var inputs = Fixture.leader()
+    inputs.event = .hook("openclaw-cluster-relation-changed")
+    #expect(!Planner.plan(inputs, paths: Fixture.paths).runsPairing)
+    inputs.remotePairingRequest = "device"
+    #expect(Planner.plan(inputs, paths: Fixture.paths).runsPairing)
+  }
+
+  @Test func pairingRunsOnOtherHooks() {
+    for hook in ["update-status", "leader-elected", "config-changed", "openclaw-cluster-relation-departed"] {
+      var inputs = Fixture.leader()
+      inputs.event = .hook(hook)
+      #expect(Planner.plan(inputs, paths: Fixture.paths).runsPairing, "\(hook)")
+    }
+  }
+
+  @Test func tlsGatewayPublishesFingerprint() {
+    var inputs = Fixture.leader()
+    inputs.tlsFingerprint = String(repeating: "ab", count: 32)
+    let plan = Planner.plan(inputs, paths: Fixture.paths)
+    #expect(plan.appDataChanges == ["gateway-tls-fingerprint": String(repeating: "ab", count: 32)])
+    #expect(plan.status == UnitStatus(.active, "Gateway: https://10.0.0.5:18789"))
+  }
+
   @Test func newTokenCreatesSecret() {
     let plan = Planner.plan(Fixture.leader(appData: [:], tokenIsNew: true), paths: Fixture.paths)
     #expect(plan.createsTokenSecret)
@@ -46,7 +70,9 @@ import Testing
   @Test func configFileChangeDoesNotChangeDigest() {
     var inputs = Fixture.leader()
     let before = Planner.plan(inputs, paths: Fixture.paths)
-    inputs.state.peerAddresses["openclaw/3"] = "10.0.0.8"
+    var config = Fixture.config
+    config.primaryModel = "openai/gpt-5"
+    inputs.config = .success(config)
     let after = Planner.plan(inputs, paths: Fixture.paths)
     #expect(before.files[0].content != after.files[0].content)
     #expect(before.services == after.services, "OpenClaw reloads its config; the charm must not restart it")
@@ -111,12 +137,28 @@ import Testing
     #expect(plan.services.allSatisfy { !$0.running })
   }
 
-  @Test func nodeWaitsForApproval() {
+  @Test func nodeStartsBeforePairing() {
     var appData = Fixture.publishedAppData
-    appData["approved-units"] = "openclaw/2"
+    appData["paired-units"] = ""
     let plan = Planner.plan(Fixture.node(appData: appData), paths: Fixture.paths)
-    #expect(plan.status == UnitStatus(.waiting, "Waiting for the gateway to approve openclaw/1"))
-    #expect(plan.services.allSatisfy { !$0.running })
+    #expect(plan.services.last?.running == true)
+    #expect(plan.node != nil)
+  }
+
+  @Test func nodePinsPublishedFingerprint() {
+    var appData = Fixture.publishedAppData
+    appData["gateway-tls-fingerprint"] = String(repeating: "0f", count: 32)
+    let plan = Planner.plan(Fixture.node(appData: appData), paths: Fixture.paths)
+    #expect(plan.node?.tlsFingerprint == String(repeating: "0f", count: 32))
+    #expect(plan.node?.gatewayURL == "wss://10.0.0.5:18789")
+  }
+
+  @Test func badFingerprintBlocks() {
+    var appData = Fixture.publishedAppData
+    appData["gateway-tls-fingerprint"] = "zz --evil"
+    let plan = Planner.plan(Fixture.node(appData: appData), paths: Fixture.paths)
+    #expect(plan.status.status == .blocked)
+    #expect(plan.status.message.contains("gateway-tls-fingerprint"))
   }
 
   @Test func formerGatewayStopsIt() {

@@ -1,0 +1,46 @@
+import HookTools
+
+/// The gateway's side of pairing: approves the requests of current peer units and nothing else.
+///
+/// A request is approved only when its display name is a peer unit's name and its remote address is that unit's
+/// ingress address. Devices come first; a node's command surface (system.run and the rest) can only be requested
+/// once its device is paired and the node has reconnected.
+struct Pairing {
+  let cli: OpenClawCLI
+  let log: Log
+
+  /// Approves matching device and command-surface requests; returns the peer units whose device is paired.
+  func approve(peers: [String: String], token: String) throws -> [String] {
+    let devices = try cli.devicesList(token: token)
+    var paired = Set(
+      (devices.paired ?? []).compactMap { device in
+        Self.matchingUnit(device.displayName, device.remoteIp, peers)
+      })
+
+    for request in devices.pending ?? [] where request.role == nil || request.role == "node" {
+      guard let unit = Self.matchingUnit(request.displayName, request.remoteIp, peers) else {
+        log.warning("Left device request \(request.requestId) from \(request.remoteIp ?? "?") pending: not a peer unit")
+        continue
+      }
+      try cli.devicesApprove(request.requestId, token: token)
+      paired.insert(unit)
+      log.info("Approved the device of \(unit) (request \(request.requestId))")
+    }
+
+    for request in try cli.nodesPending(token: token) {
+      guard let unit = Self.matchingUnit(request.displayName, request.remoteIp, peers) else {
+        log.warning("Left node request \(request.requestId) from \(request.remoteIp ?? "?") pending: not a peer unit")
+        continue
+      }
+      try cli.nodesApprove(request.requestId, token: token)
+      log.info("Approved the commands of \(unit) (request \(request.requestId))")
+    }
+    return paired.sorted()
+  }
+
+  /// Returns the unit named `displayName` when `remoteIp` is its ingress address, else nil.
+  static func matchingUnit(_ displayName: String?, _ remoteIp: String?, _ peers: [String: String]) -> String? {
+    guard let name = displayName, let address = peers[name], address == remoteIp else { return nil }
+    return name
+  }
+}
