@@ -24,7 +24,10 @@ public struct Charm {
     do {
       switch event {
       case .action(let name):
-        try Actions(tools: tools, log: log, unitName: environment["JUJU_UNIT_NAME"] ?? "").run(name)
+        try Actions(
+          tools: tools, system: system, paths: paths, log: log, unitName: environment["JUJU_UNIT_NAME"] ?? "",
+          reconcile: { token in try reconcile(event, token: token) }
+        ).run(name)
       case .hook(let name) where !KnownHooks.names.contains(name):
         return 0
       case .hook:
@@ -43,9 +46,14 @@ public struct Charm {
   }
 
   /// Reads every input once, plans the desired state, converges, and sets the status.
-  private func reconcile(_ event: Event) throws {
+  /// - Parameter token: a token to use in place of the secret's, for the action that has just rotated it.
+  private func reconcile(_ event: Event, token: String? = nil) throws {
     try HostSetup(system: system, paths: paths, log: log).run()
-    let inputs = try InputReader(tools: tools, system: system, environment: environment, paths: paths).read(event)
+    var inputs = try InputReader(tools: tools, system: system, environment: environment, paths: paths).read(event)
+    if let token {
+      inputs.token = token
+      inputs.tokenIsNew = false
+    }
     let plan = Planner.plan(inputs, paths: paths)
     let status = try Converger(tools: tools, system: system, paths: paths, log: log).converge(plan, inputs)
     try reportVersion(event)

@@ -28,7 +28,8 @@ struct NodeConnection {
     case pairedNotConnected
     case tokenRejected(String), fingerprintMismatch(String)
 
-    var isSettled: Bool { self != .connecting }
+    /// Whether polling can stop: a node that is connecting, or paired and about to reconnect, may still get there.
+    var isSettled: Bool { self != .connecting && self != .pairedNotConnected }
   }
 
   /// Checks the node, restarting it once when the gateway approved its device (a waiting node does not resume by
