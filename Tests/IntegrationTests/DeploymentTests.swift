@@ -18,7 +18,7 @@ import Testing
     let (leaderName, leader) = leaders.first!
     let gateway = "\(leader.address):18789"
     #expect(leader.workloadCurrent == "active")
-    #expect(leader.workloadMessage == "Gateway: http://\(gateway)")
+    #expect(leader.workloadMessage == "Gateway: https://\(gateway)")
     #expect(leader.openPorts == ["18789/tcp"])
 
     for (name, unit) in units where name != leaderName {
@@ -54,8 +54,8 @@ import Testing
     #expect(isHex)
 
     let json = try sim.must("run", "openclaw/leader", "get-gateway-token", "format=json")
-    #expect(json.contains("gateway-url: ws://"))
-    #expect(json.contains("dashboard-url: http://"))
+    #expect(json.contains("gateway-url: wss://"))
+    #expect(json.contains("dashboard-url: https://"))
     #expect(json.contains("#token=\(token)"))
 
     let units = try sim.units()
