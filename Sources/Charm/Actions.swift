@@ -26,7 +26,7 @@ struct Actions {
     }
   }
 
-  /// What the leader's actions need: the peer relation, the published data and the current token.
+  /// The gateway details the leader's actions need: the peer relation, the published data and the current token.
   private struct Gateway {
     var relation: String
     var appData: [String: String]

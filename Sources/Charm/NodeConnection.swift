@@ -1,10 +1,10 @@
 import HookTools
 import Roles
 
-/// What a node unit found out about its connection, and the pairing step it waits for.
+/// The result of a node unit's connection check, and the pairing step it waits for.
 struct NodeCheck: Equatable {
   var status: UnitStatus
-  /// What this unit asks the leader for through its own databag: "device", "commands" or "" for nothing.
+  /// The approval this unit requests from the leader through its own databag: "device", "commands" or "" for none.
   var request: String
   var restartedForPairing: Bool
 }
