@@ -1,4 +1,5 @@
 import HookTools
+import Roles
 
 /// An option whose value the charm cannot use; shown as a blocked status that names the option and the fix.
 public struct ConfigError: Error, Equatable, CustomStringConvertible {
@@ -13,6 +14,30 @@ public struct ConfigError: Error, Equatable, CustomStringConvertible {
   }
 }
 
+/// Sources of option values outside `config-get`: the Juju secret of `ai-provider-keys` and, in manual mode,
+/// the config file the operator edits.
+public struct ConfigSources {
+  /// Returns a secret's content, or nil when this unit may not read it; throws for other hook-tool failures.
+  public var readSecret: (String) throws -> [String: String]?
+  public var configFilePath: String
+  /// Returns the config file's bytes, or nil when it does not exist.
+  public var readConfigFile: () -> [UInt8]?
+
+  public init(
+    readSecret: @escaping (String) throws -> [String: String]?, configFilePath: String,
+    readConfigFile: @escaping () -> [UInt8]?
+  ) {
+    self.readSecret = readSecret
+    self.configFilePath = configFilePath
+    self.readConfigFile = readConfigFile
+  }
+
+  /// No secret is readable and no config file exists, as on a fresh unit with no grant.
+  public static var none: ConfigSources {
+    ConfigSources(readSecret: { _ in nil }, configFilePath: "/var/lib/openclaw/openclaw.json", readConfigFile: { nil })
+  }
+}
+
 /// The charm's options, validated. Built only through `CharmConfig.parse`, so every instance is usable.
 public struct CharmConfig: Equatable, Sendable {
   public var gatewayPort: Int
@@ -20,104 +45,62 @@ public struct CharmConfig: Equatable, Sendable {
   public var gatewayTLS: Bool = true
   /// The primary model as `provider/model`, or nil when no provider is configured.
   public var primaryModel: String?
+  /// Models to try, in order, when the primary one fails, each as `provider/model`.
+  public var fallbackModels: [String]
+  public var customEndpoint: CustomEndpoint?
   /// Environment variables with provider API keys, for the gateway's environment file.
   public var providerKeys: [String: String]
+  public var channels: ChannelSettings
+  public var policies: PolicySettings
+  /// In manual mode, the operator's top-level sections of `openclaw.json` other than `gateway`; nil otherwise.
+  public var manualSections: [String: JSONNode]?
 
-  public init(gatewayPort: Int, primaryModel: String?, providerKeys: [String: String]) {
+  public init(
+    gatewayPort: Int, primaryModel: String?, fallbackModels: [String] = [], customEndpoint: CustomEndpoint? = nil,
+    providerKeys: [String: String], channels: ChannelSettings = ChannelSettings(),
+    policies: PolicySettings = PolicySettings(), manualSections: [String: JSONNode]? = nil
+  ) {
     self.gatewayPort = gatewayPort
     self.primaryModel = primaryModel
+    self.fallbackModels = fallbackModels
+    self.customEndpoint = customEndpoint
     self.providerKeys = providerKeys
+    self.channels = channels
+    self.policies = policies
+    self.manualSections = manualSections
   }
 
   /// Validates the output of `config-get`.
-  /// - Throws: `ConfigError` for the first option, in a fixed order, that is invalid.
-  public static func parse(_ values: [String: JSONValue]) throws -> CharmConfig {
-    let port = try integer(values, "gateway-port", default: 18789)
+  /// - Throws: `ConfigError` for the first option, in a fixed order, that is invalid. Errors of `sources` other
+  ///   than an unreadable secret pass through unchanged.
+  public static func parse(_ values: [String: JSONValue], sources: ConfigSources = .none) throws -> CharmConfig {
+    let reader = ConfigValues(values: values)
+    let port = try reader.integer(Option.gatewayPort, default: 18789)
     guard (1024...65535).contains(port) else {
       throw ConfigError(
-        option: "gateway-port",
-        message: "Option 'gateway-port' is '\(port)'; set it to a port from 1024 to 65535, for example 18789.")
+        option: Option.gatewayPort,
+        message: "Option 'gateway-port' is '\(port)'; set it to a port from 1024 to 65535, "
+          + "for example juju config openclaw gateway-port=18789.")
     }
 
-    let provider = try text(values, "ai-provider")
-    let model = try text(values, "ai-model")
-    let apiKey = try text(values, "ai-api-key", secret: true)
-    var primaryModel: String?
-    var providerKeys: [String: String] = [:]
+    let tls = try reader.boolean(Option.gatewayTLS, default: true)
 
-    if !provider.isEmpty || !model.isEmpty {
-      guard let known = Provider.named(provider) else {
-        let choices = Provider.all.map(\.name).joined(separator: ", ")
-        throw ConfigError(
-          option: "ai-provider",
-          message: provider.isEmpty
-            ? "Option 'ai-provider' is empty but 'ai-model' is set; set ai-provider to one of: \(choices)."
-            : "Option 'ai-provider' is '\(provider)', which is not supported; use one of: \(choices).")
-      }
-      guard !model.isEmpty else {
-        throw ConfigError(
-          option: "ai-model",
-          message: "Option 'ai-model' is empty; set it to a model of \(known.name), for example \(known.exampleModel).")
-      }
-      guard model.allSatisfy({ $0.isLetter || $0.isNumber || "-._:/@".contains($0) }) else {
-        throw ConfigError(
-          option: "ai-model",
-          message: "Option 'ai-model' may contain only letters, digits and - . _ : / @; check for spaces or quotes.")
-      }
-      if let variable = known.keyVariable {
-        guard !apiKey.isEmpty else {
-          throw ConfigError(
-            option: "ai-api-key",
-            message: "Option 'ai-api-key' is empty; set the \(known.name) API key with juju config openclaw ai-api-key=<key>.")
-        }
-        providerKeys[variable] = apiKey
-      }
-      // A `provider/model` reference keeps its own provider; any other name belongs to ai-provider.
-      let prefix = model.split(separator: "/").first.map(String.init) ?? ""
-      primaryModel = Provider.named(prefix) != nil ? model : "\(known.name)/\(model)"
+    if try reader.boolean(Option.manual, default: false) {
+      // The operator owns the assistant's settings, so the AI, channel and policy options are not read.
+      let sections = try ManualMode.sections(path: sources.configFilePath, bytes: sources.readConfigFile())
+      var config = CharmConfig(gatewayPort: port, primaryModel: nil, providerKeys: [:], manualSections: sections)
+      config.gatewayTLS = tls
+      return config
     }
 
-    var config = CharmConfig(gatewayPort: port, primaryModel: primaryModel, providerKeys: providerKeys)
-    if case .bool(let tls) = values["gateway-tls"] { config.gatewayTLS = tls }
+    let models = try ModelOptions.parse(reader, readSecret: sources.readSecret)
+    let channels = try ChannelOptions.parseChannels(reader)
+    let policies = try ChannelOptions.parsePolicies(reader)
+    var config = CharmConfig(
+      gatewayPort: port, primaryModel: models.primaryModel, fallbackModels: models.fallbackModels,
+      customEndpoint: models.customEndpoint, providerKeys: models.providerKeys, channels: channels,
+      policies: policies)
+    config.gatewayTLS = tls
     return config
-  }
-
-  // MARK: - Typed reads
-
-  private static func integer(_ values: [String: JSONValue], _ option: String, default fallback: Int) throws -> Int {
-    switch values[option] {
-    case nil, .null: return fallback
-    case .int(let value): return value
-    default:
-      throw ConfigError(option: option, message: "Option '\(option)' must be a whole number.")
-    }
-  }
-
-  private static func text(_ values: [String: JSONValue], _ option: String, secret: Bool = false) throws -> String {
-    switch values[option] {
-    case nil, .null: return ""
-    case .string(let value):
-      let limit = 4096
-      guard value.count <= limit else {
-        throw ConfigError(option: option, message: "Option '\(option)' is longer than \(limit) characters; shorten it.")
-      }
-      guard !value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
-        throw ConfigError(
-          option: option,
-          message: "Option '\(option)' contains a newline or control character; set it again without one.")
-      }
-      return secret ? value : value.trimmed
-    default:
-      throw ConfigError(option: option, message: "Option '\(option)' must be a string.")
-    }
-  }
-}
-
-extension String {
-  var trimmed: String {
-    var text = Substring(self)
-    while let first = text.first, first.isWhitespace { text.removeFirst() }
-    while let last = text.last, last.isWhitespace { text.removeLast() }
-    return String(text)
   }
 }

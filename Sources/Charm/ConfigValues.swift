@@ -3,6 +3,7 @@ import HookTools
 /// The names of the charm's options, as config.yaml spells them.
 enum Option {
   static let gatewayPort = "gateway-port"
+  static let gatewayTLS = "gateway-tls"
   static let manual = "manual"
   static let aiProvider = "ai-provider"
   static let aiModel = "ai-model"
@@ -38,7 +39,7 @@ enum Option {
 struct ConfigValues {
   let values: [String: JSONValue]
 
-  /// The longest value any string option takes. Longer values are rejected, not cut.
+  /// The maximum length of a string option, in characters. Longer values are rejected, not cut.
   static let maxLength = 4096
 
   /// Characters a key or token may contain. Real keys and tokens use only these, and excluding quotes,
@@ -47,8 +48,9 @@ struct ConfigValues {
   static func isTokenCharacter(_ scalar: Unicode.Scalar) -> Bool {
     guard scalar.isASCII else { return false }
     let value = scalar.value
-    let isLetterOrDigit = (0x30...0x39).contains(value) || (0x41...0x5A).contains(value) || (0x61...0x7A).contains(value)
-    return isLetterOrDigit || "-._~:+/=".unicodeScalars.contains(scalar)
+    let isDigit = (0x30...0x39).contains(value)
+    let isLetter = (0x41...0x5A).contains(value) || (0x61...0x7A).contains(value)
+    return isDigit || isLetter || "-._~:+/=".unicodeScalars.contains(scalar)
   }
 
   func integer(_ option: String, default fallback: Int) throws -> Int {
@@ -63,9 +65,9 @@ struct ConfigValues {
     }
   }
 
-  func boolean(_ option: String) throws -> Bool {
+  func boolean(_ option: String, default fallback: Bool) throws -> Bool {
     switch values[option] {
-    case nil, .null: return false
+    case nil, .null: return fallback
     case .bool(let value): return value
     default:
       throw ConfigError(
@@ -85,7 +87,9 @@ struct ConfigValues {
   func secret(_ option: String) throws -> String {
     let example = Option.secretExamples[option] ?? "<value>"
     let value = try raw(option, example: example, secret: true)
-    try Self.checkToken(value, option: option, example: example, what: "Option '\(option)'")
+    try Self.checkToken(
+      value, option: option, subject: "Option '\(option)'",
+      fix: "set it to the value alone, for example juju config openclaw \(option)=\(example)")
     return value
   }
 
@@ -99,16 +103,17 @@ struct ConfigValues {
     let shown = value.isEmpty ? "empty" : "'\(Self.quoted(value))'"
     throw ConfigError(
       option: option,
-      message: "Option '\(option)' is \(shown); set it to \(list), for example juju config openclaw \(option)=\(names[0]).")
+      message: "Option '\(option)' is \(shown); set it to \(list), "
+        + "for example juju config openclaw \(option)=\(names[0]).")
   }
 
   /// Checks a key or token from any source; `subject` names where it came from, such as "Option 'ai-api-key'".
-  static func checkToken(_ value: String, option: String, example: String, what subject: String) throws {
+  static func checkToken(_ value: String, option: String, subject: String, fix: String) throws {
     guard value.unicodeScalars.allSatisfy(isTokenCharacter) else {
       throw ConfigError(
         option: option,
         message: "\(subject) contains a space, quote, backslash, $, newline or other character that no key or "
-          + "token has; set it to the value alone, for example juju config openclaw \(option)=\(example).")
+          + "token has; \(fix).")
     }
   }
 

@@ -10,7 +10,9 @@ struct InputReader {
   func read(_ event: Event) throws -> Inputs {
     let unitName = environment["JUJU_UNIT_NAME"] ?? ""
     let isLeader = try tools.isLeader()
-    let config = Result { try CharmConfig.parse(try tools.configGet()) }.mapError { error in
+    let config = Result {
+      try CharmConfig.parse(try tools.configGet(), sources: configSources())
+    }.mapError { error in
       (error as? ConfigError) ?? ConfigError(option: "", message: "\(error)")
     }
     if case .failure(let error) = config, error.option.isEmpty { throw HookToolReadError(error.message) }
@@ -22,7 +24,7 @@ struct InputReader {
     if state.peerRelationId == nil {
       state.peerRelationId = try tools.relationIds(CharmIdentity.peerEndpoint).first
     }
-    let isDeparting = try applyPeerChange(event, to: &state, unitName: unitName)
+    let (isDeparting, remotePairingRequest) = try applyPeerChange(event, to: &state, unitName: unitName)
 
     var appData: [String: String] = [:]
     if let id = state.peerRelationId {
@@ -31,7 +33,10 @@ struct InputReader {
     }
 
     let ingressAddress = isLeader ? try tools.networkGet(CharmIdentity.peerEndpoint).first : nil
-    let (token, tokenIsNew) = try readToken(event, isLeader: isLeader, appData: appData)
+    let revision = appData[AppDataKey.tokenRevision] ?? ""
+    let (token, tokenIsNew) = try readToken(
+      event, isLeader: isLeader, appData: appData, revisionChanged: revision != (state.seenTokenRevision ?? ""))
+    state.seenTokenRevision = revision
 
     // The leader's certificate is made here, like a new token, because its fingerprint is an input to the plan.
     var tlsFingerprint: String?
@@ -44,35 +49,52 @@ struct InputReader {
       appData: appData, ingressAddress: ingressAddress, token: token, tokenIsNew: tokenIsNew,
       openedPorts: try tools.openedPorts(), state: state, isDeparting: isDeparting,
       templates: try readTemplates(), openclawInstalled: system.readFile(paths.openclaw) != nil,
-      tlsFingerprint: tlsFingerprint)
+      tlsFingerprint: tlsFingerprint, remotePairingRequest: remotePairingRequest)
   }
 
-  /// Records a peer's arrival or departure in `state`; returns whether the departing unit is this one.
-  private func applyPeerChange(_ event: Event, to state: inout LocalState, unitName: String) throws -> Bool {
+  /// The `ai-provider-keys` secret, read at its latest revision, and the config file manual mode keeps.
+  private func configSources() -> ConfigSources {
+    ConfigSources(
+      readSecret: { [tools] uri in
+        do {
+          return try tools.secretGet(uri, refresh: true)
+        } catch HookToolError.secretNotFound {
+          return nil
+        }
+      },
+      configFilePath: paths.configFile, readConfigFile: { [system, paths] in system.readFile(paths.configFile) })
+  }
+
+  /// Records a peer's arrival or departure in `state`; returns whether the departing unit is this one, and the
+  /// pairing request in the remote unit's databag.
+  private func applyPeerChange(_ event: Event, to state: inout LocalState, unitName: String) throws -> (Bool, String) {
     let remote = environment["JUJU_REMOTE_UNIT"] ?? ""
     switch event.peerRelationKind {
     case "joined", "changed":
-      guard !remote.isEmpty, let id = state.peerRelationId else { return false }
+      guard !remote.isEmpty, let id = state.peerRelationId else { return (false, "") }
       let bag = try tools.relationGet(id, unit: remote)
       if let address = bag["ingress-address"] ?? bag["private-address"], !address.isEmpty {
         state.peerAddresses[remote] = address
       }
-      return false
+      return (false, bag["pairing"] ?? "")
     case "departed":
       let departing = environment["JUJU_DEPARTING_UNIT"] ?? remote
-      if departing == unitName { return true }
+      if departing == unitName { return (true, "") }
       state.peerAddresses[remote] = nil
-      return false
+      return (false, "")
     default:
-      return false
+      return (false, "")
     }
   }
 
   /// Reads the token from the secret the leader published; the leader makes a new one when there is none.
-  private func readToken(_ event: Event, isLeader: Bool, appData: [String: String]) throws -> (String?, Bool) {
+  private func readToken(
+    _ event: Event, isLeader: Bool, appData: [String: String], revisionChanged: Bool
+  ) throws -> (String?, Bool) {
     if let id = appData[AppDataKey.tokenSecret], !id.isEmpty {
-      // The leader and secret-changed move to the newest revision; other hooks keep the tracked one.
-      let refresh = isLeader || event.hookName == "secret-changed"
+      // The leader, secret-changed and a raised revision marker move to the newest revision; other hooks keep the
+      // tracked one.
+      let refresh = isLeader || event.hookName == "secret-changed" || revisionChanged
       do {
         return (try tools.secretGet(id, refresh: refresh)["token"], false)
       } catch HookToolError.secretNotFound where isLeader {

@@ -25,14 +25,18 @@ public struct Inputs: Equatable, Sendable {
   public var openclawInstalled: Bool
   /// On the leader with TLS on: the fingerprint of the certificate the gateway serves.
   public var tlsFingerprint: String?
+  /// The `pairing` request in the databag of the peer unit this relation hook is about, if any.
+  public var remotePairingRequest: String = ""
 
   public init(
     event: Event, unitName: String, isLeader: Bool, config: Result<CharmConfig, ConfigError>,
     peerRelationId: String?, appData: [String: String], ingressAddress: String?, token: String?,
     tokenIsNew: Bool = false, openedPorts: [String] = [], state: LocalState = LocalState(),
-    isDeparting: Bool = false, templates: Templates, openclawInstalled: Bool = true, tlsFingerprint: String? = nil
+    isDeparting: Bool = false, templates: Templates, openclawInstalled: Bool = true, tlsFingerprint: String? = nil,
+    remotePairingRequest: String = ""
   ) {
     self.tlsFingerprint = tlsFingerprint
+    self.remotePairingRequest = remotePairingRequest
     self.event = event
     self.unitName = unitName
     self.isLeader = isLeader
@@ -68,7 +72,13 @@ public enum AppDataKey {
   public static let tokenSecret = "gateway-token-secret"
   /// SHA-256 of the gateway's certificate, which nodes pin; empty when the gateway speaks plaintext.
   public static let tlsFingerprint = "gateway-tls-fingerprint"
-  /// Space-separated peer units whose address the gateway approves, so a node starts once it is listed.
+  /// Space-separated peer units whose device the gateway has paired: a node waiting for pairing restarts then.
+  public static let pairedUnits = "paired-units"
+  /// Space-separated peer units whose command surface the gateway has approved.
   public static let approvedUnits = "approved-units"
-  public static let all = [gatewayHost, gatewayPort, tokenSecret, tlsFingerprint, approvedUnits]
+  /// Counter the leader raises when it rotates the token, so nodes read the secret again even if a Juju release
+  /// does not deliver secret-changed to them.
+  public static let tokenRevision = "gateway-token-revision"
+  /// The keys the planner owns; pairing results and the token revision are written by their own steps.
+  public static let all = [gatewayHost, gatewayPort, tokenSecret, tlsFingerprint]
 }

@@ -41,8 +41,8 @@ public enum Planner {
       GatewayTLS(certificatePath: paths.certificate, keyPath: paths.certificateKey)
     }
     let settings = GatewaySettings(
-      address: address, port: config.gatewayPort, nodeAddresses: Array(inputs.state.peerAddresses.values),
-      assistant: AssistantSections.render(config), tls: tls)
+      address: address, port: config.gatewayPort, nodeAddresses: [], assistant: AssistantSections.render(config),
+      tls: tls)
     var variables = config.providerKeys
     variables["OPENCLAW_GATEWAY_TOKEN"] = token
     let environment = try environmentFile(variables)
@@ -67,7 +67,6 @@ public enum Planner {
       AppDataKey.gatewayHost: address,
       AppDataKey.gatewayPort: String(config.gatewayPort),
       AppDataKey.tlsFingerprint: inputs.tlsFingerprint ?? "",
-      AppDataKey.approvedUnits: inputs.state.peerAddresses.keys.sorted().joined(separator: " "),
     ]
     if !inputs.tokenIsNew { published[AppDataKey.tokenSecret] = inputs.appData[AppDataKey.tokenSecret] }
     for key in AppDataKey.all where key != AppDataKey.tokenSecret || !inputs.tokenIsNew {
@@ -75,6 +74,10 @@ public enum Planner {
       if (inputs.appData[key] ?? "") != wanted { plan.appDataChanges[key] = wanted }
     }
 
+    // The pairing pass approves peer units' requests: after a peer asked for it, or in any hook but a peer
+    // joining or changing without a request.
+    let quietPeerHook = ["created", "joined", "changed"].contains(inputs.event.peerRelationKind ?? "")
+    plan.runsPairing = !quietPeerHook || !inputs.remotePairingRequest.isEmpty
     plan.status = UnitStatus(.active, "Gateway: \(settings.httpURL)")
     return plan
   }
@@ -104,11 +107,6 @@ public enum Planner {
     }
     guard let token = inputs.token else {
       plan.status = UnitStatus(.waiting, "Waiting for the gateway token secret from the leader")
-      return plan
-    }
-    let approved = (inputs.appData[AppDataKey.approvedUnits] ?? "").split(separator: " ").map(String.init)
-    guard approved.contains(inputs.unitName) else {
-      plan.status = UnitStatus(.waiting, "Waiting for the gateway to approve \(inputs.unitName)")
       return plan
     }
 

@@ -26,10 +26,10 @@ public struct Provider: Sendable, Equatable {
   /// The providers OpenClaw charm users rely on. ollama runs locally, bedrock uses the AWS credential chain and
   /// openai-codex signs in with OAuth, so those three take no API key.
   ///
-  /// NOTE: the variable names match the provider-to-variable map of pi-ai, the model library OpenClaw uses
-  /// (GEMINI_API_KEY, COPILOT_GITHUB_TOKEN, AI_GATEWAY_API_KEY and so on), as read in copies of that map;
-  /// they were not checked against an OpenClaw release. OpenClaw names Amazon Bedrock `amazon-bedrock`
-  /// (docs.openclaw.ai, providers/bedrock).
+  /// NOTE: the variable names match the provider-to-variable map of pi-ai, the model library OpenClaw uses, as
+  /// read in copies of that map (GEMINI_API_KEY, COPILOT_GITHUB_TOKEN, AI_GATEWAY_API_KEY and so on). They were
+  /// not checked against an OpenClaw release. OpenClaw names Amazon Bedrock `amazon-bedrock` (docs.openclaw.ai,
+  /// providers/bedrock).
   public static let all: [Provider] = [
     Provider(name: "anthropic", keyVariable: "ANTHROPIC_API_KEY", exampleModel: "claude-opus-4-5"),
     Provider(name: "openai", keyVariable: "OPENAI_API_KEY", exampleModel: "gpt-5"),

@@ -96,9 +96,13 @@ enum CLI {
       ssh UNIT COMMAND...                      run /bin/sh -c COMMAND as root on the unit
       scp UNIT:PATH DEST | SRC UNIT:PATH       copy a file out of or into a unit
       status [--format json]                   print the model status
+      show-unit UNIT... [--format json]        print a unit's leadership, ports and relation data
       resolve UNIT                             retry the hook that failed on UNIT
       fault NAME once|always|clear             make a hook tool or service command fail
       model-config [k=v ...]                   set or print model config (juju-http-proxy and the like)
+      add-secret NAME k=v... [--info TEXT]     create a user secret and print its URI
+      grant-secret NAME|URI APP[,APP...]       let an application's units read a user secret
+      update-secret NAME|URI k=v...            store a new revision of a user secret
       debug-log [UNIT]                         print the unit logs
       destroy                                  end every process of the model and remove it
     """

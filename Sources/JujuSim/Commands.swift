@@ -44,8 +44,12 @@ struct Commands {
         try simulator.setFault(options.positional[0], mode: options.positional[1])
       }
     case "model-config": return try modelConfig(arguments)
+    case "add-secret": return try addSecret(arguments)
+    case "grant-secret": return try grantSecret(arguments)
+    case "update-secret": return try updateSecret(arguments)
     case "run": return try runAction(arguments)
     case "status": return try status(arguments)
+    case "show-unit": return try showUnit(arguments)
     case "ssh": return try UnitCommands(modelOption: modelOption).ssh(arguments)
     case "scp": return try UnitCommands(modelOption: modelOption).scp(arguments)
     case "debug-log": return try UnitCommands(modelOption: modelOption).debugLog(arguments)

@@ -4,7 +4,7 @@ import Foundation
 /// revision it last read, and `secret-get` returns that revision, not the latest, unless given `--refresh`
 /// or `--peek`.
 extension Simulator {
-  private static let secretKeyPattern = "^([a-z](?:-?[a-z0-9]){2,})$"
+  static let secretKeyPattern = "^([a-z](?:-?[a-z0-9]){2,})$"
   private static let secretMetadataFlags: [FlagSpec] = [
     .value("label"), .value("description"), .value("expire"), .value("rotate"), .value("file"),
   ]
@@ -22,6 +22,10 @@ extension Simulator {
 
   private func canRead(_ secret: SecretState, unit: UnitState) -> Bool {
     if secret.owner == "application" || secret.owner == unit.name { return true }
+    if secret.owner == Simulator.userSecretOwner {
+      // A user secret is readable only by the applications `grant-secret` named.
+      return secret.grants.contains("application:" + (unit.name.split(separator: "/").first.map(String.init) ?? ""))
+    }
     return secret.grants.contains { grant in
       let parts = grant.split(separator: "/", maxSplits: 1).map(String.init)
       return parts.count == 1 || parts[1] == unit.name
