@@ -166,13 +166,16 @@ struct Actions {
         unit: device.displayName ?? "", nodeId: entry?.nodeId ?? device.deviceId ?? "", address: device.remoteIp ?? "",
         paired: true, connected: entry?.connected == true)
     }
-    for request in devices.pending ?? [] where !listed.contains(where: { $0.unit == request.displayName }) {
+    // Every pending request is listed, also one that uses a paired unit's name: the pairing pass leaves such a
+    // request pending when it comes from another address, and the operator has to see it.
+    for request in devices.pending ?? [] {
       listed.append(
         Listed(
           unit: request.displayName ?? "", nodeId: request.requestId, address: request.remoteIp ?? "", paired: false,
           connected: false))
     }
-    listed.sort { $0.unit < $1.unit }
+    // Paired entries come before pending ones with the same name.
+    listed.sort { ($0.unit, $0.paired ? 0 : 1, $0.nodeId) < ($1.unit, $1.paired ? 0 : 1, $1.nodeId) }
 
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]

@@ -50,6 +50,27 @@ class TlsTest(ProcessTestCase):
         self.assertIn("fingerprint mismatch", self.read_log(process))
         self.assertEqual(self.nodes_status(self.gateway), [])
 
+    def remote_cli(self, fingerprint, *args):
+        self.node_unit.write_config({"gateway": {"mode": "remote", "remote": {
+            "url": f"wss://{self.gateway.address}:{self.port}", "token": TOKEN, "tlsFingerprint": fingerprint}}})
+        return self.run_openclaw(self.node_unit, "nodes", "status", *args)
+
+    def test_remote_cli_right_fingerprint(self):
+        result = self.remote_cli(file_fingerprint(self.cert), "--json")
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        self.assertEqual(json.loads(result.stdout)["nodes"], [])
+
+    def test_remote_cli_wrong_fingerprint_fails(self):
+        result = self.remote_cli("00" * 32, "--json")
+        self.assertEqual(result.returncode, 1)
+        document = json.loads(result.stdout)
+        self.assertFalse(document["ok"])
+        self.assertIn("fingerprint mismatch", document["error"]["message"])
+
+        result = self.remote_cli("00" * 32)
+        self.assertEqual(result.returncode, 1)
+        self.assertIn("fingerprint mismatch", result.stderr)
+
     def test_cli_uses_tls_from_config(self):
         result = self.run_openclaw(self.gateway, "health", "--json")
         self.assertEqual(result.returncode, 0, result.stdout + result.stderr)

@@ -3,7 +3,9 @@
 - With `--url ws://host:port` (or wss://), config and environment credentials are
   ignored and `--token` (or `--password`) is required, as in OpenClaw.
 - Otherwise, with `gateway.mode: "remote"` in the local config, the CLI uses
-  gateway.remote.url and gateway.remote.token (or password).
+  gateway.remote.url and gateway.remote.token (or password), and over wss:// pins the
+  certificate to gateway.remote.tlsFingerprint when it is set, as `node run
+  --tls-fingerprint` does.
 - Otherwise it reaches this unit's own gateway: the unit address, the port from
   OPENCLAW_GATEWAY_PORT > gateway.port > 18789, TLS when gateway.tls.enabled, and the
   secret from --token > OPENCLAW_GATEWAY_TOKEN > gateway.auth.token (or the passwords).
@@ -15,7 +17,7 @@ from dataclasses import dataclass
 
 from simlib.openclaw.config import Profile, format_issues, load_config
 from simlib.openclaw.gateway_settings import DEFAULT_PORT, DEV_PORT
-from simlib.openclaw.transport import GatewayRpcError, GatewayUnreachable, call_gateway
+from simlib.openclaw.transport import FingerprintMismatch, GatewayRpcError, GatewayUnreachable, call_gateway
 from simlib.unitinfo import unit_address
 
 
@@ -31,6 +33,8 @@ class GatewayTarget:
     port: int
     tls: bool
     secret: str | None
+    # The pinned SHA-256 fingerprint of the gateway certificate. None accepts any certificate.
+    fingerprint: str | None = None
 
     @property
     def url(self) -> str:
@@ -68,7 +72,7 @@ def resolve_target(options: dict, profile: Profile) -> GatewayTarget:
         host, port, tls = parse_gateway_url(url)
         secret = (options.get("token") or options.get("password") or loaded.get("gateway.remote.token")
                   or loaded.get("gateway.remote.password") or os.environ.get("OPENCLAW_GATEWAY_TOKEN"))
-        return GatewayTarget(host, port, tls, secret)
+        return GatewayTarget(host, port, tls, secret, loaded.get("gateway.remote.tlsFingerprint") or None)
 
     port_text = os.environ.get("OPENCLAW_GATEWAY_PORT")
     port = int(port_text) if port_text and port_text.isdigit() else loaded.get(
@@ -88,6 +92,7 @@ def rpc(options: dict, profile: Profile, method: str, params: dict | None = None
     except ValueError:
         raise CliError(f"Invalid --timeout {timeout_ms!r}: expected milliseconds.") from None
     try:
-        return call_gateway(target.host, target.port, target.tls, target.secret, method, params or {}, timeout)
-    except (GatewayUnreachable, GatewayRpcError) as error:
+        return call_gateway(target.host, target.port, target.tls, target.secret, method, params or {}, timeout,
+                            target.fingerprint)
+    except (GatewayUnreachable, GatewayRpcError, FingerprintMismatch) as error:
         raise CliError(str(error)) from None
