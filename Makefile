@@ -19,5 +19,13 @@ test:
 charm:
 	./scripts/pack-charm
 
+# Hook latency, hook-tool calls and 3- to 50-unit deployments; writes docs/performance.md (about 20 minutes).
+bench:
+	./scripts/bench
+
+# The randomized lifecycle test with 200 steps instead of 30 (SOAK_STEPS, SOAK_SEED override them).
+soak:
+	./scripts/soak
+
 clean:
 	rm -rf .build build *.charm parts stage prime overlay

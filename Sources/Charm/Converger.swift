@@ -51,11 +51,16 @@ struct Converger {
   /// Removes and writes files, then reloads systemd when a unit file differs from what it loaded.
   private func writeFiles(_ plan: Plan, _ services: Services, _ state: inout LocalState) throws {
     var reloadNeeded = false
-    for path in plan.removedFiles where try system.removeFile(path) {
-      log.info("Removed \(path)")
-      if path.hasPrefix(paths.systemdDirectory + "/") {
+    for path in plan.removedFiles {
+      let removed = try system.removeFile(path)
+      if removed { log.info("Removed \(path)") }
+      guard path.hasPrefix(paths.systemdDirectory + "/") else { continue }
+      // A hook retried after a failure finds the unit file gone but its digest still saved, because state is
+      // saved only when a hook succeeds: forget the digest either way, so the retry ends with the same state.
+      let service = String(path.split(separator: "/").last!)
+      if removed || state.loadedUnitDigests[service] != nil {
         reloadNeeded = true
-        state.loadedUnitDigests[String(path.split(separator: "/").last!)] = nil
+        state.loadedUnitDigests[service] = nil
       }
     }
     for file in plan.files where try system.writeFile(file) {
@@ -111,10 +116,15 @@ struct Converger {
     _ state: inout LocalState
   ) throws -> UnitStatus {
     let pairedUnits = inputs.appData[AppDataKey.pairedUnits] ?? ""
+    // A node that the gateway listed as connected with the same inputs is not asked about again until
+    // update-status: asking in every peer hook would send the gateway a query per pair of units while they deploy.
+    let digest = state.runningInputDigests[CharmIdentity.nodeService]
     let check = try NodeConnection(system: system, paths: paths, services: services).check(
       node, token: token, justRestarted: restarted,
       deviceApproved: pairedUnits.split(separator: " ").contains { $0 == inputs.unitName },
-      mayRestartForPairing: state.pairingRestartFor != pairedUnits, isUpdateStatus: inputs.event.hookName == "update-status")
+      mayRestartForPairing: state.pairingRestartFor != pairedUnits, isUpdateStatus: inputs.event.hookName == "update-status",
+      knownConnected: digest != nil && state.connectedNodeDigest == digest)
+    state.connectedNodeDigest = check.status.status == .active ? digest : nil
     if check.restartedForPairing {
       state.pairingRestartFor = pairedUnits
       log.info("Restarted \(CharmIdentity.nodeService) because the gateway approved its device")

@@ -17,6 +17,8 @@ public struct LocalState: Codable, Equatable, Sendable {
   public var pairingRestartFor: String?
   /// The `gateway-token-revision` this unit last read the token secret for.
   public var seenTokenRevision: String?
+  /// The node service's input digest when the gateway last listed this node as connected, or nil.
+  public var connectedNodeDigest: String?
 
   public init() {}
 }

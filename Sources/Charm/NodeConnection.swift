@@ -37,10 +37,15 @@ struct NodeConnection {
   /// - Parameters:
   ///   - deviceApproved: the leader lists this unit in `paired-units`.
   ///   - mayRestartForPairing: no restart was made yet for the current `paired-units` value.
+  ///   - knownConnected: an earlier hook saw the node connected with the inputs it runs with now. Unless the node
+  ///     just restarted or this is update-status, the node is reported connected without asking the gateway.
   func check(
     _ node: NodeSettings, token: String, justRestarted: Bool, deviceApproved: Bool, mayRestartForPairing: Bool,
-    isUpdateStatus: Bool
+    isUpdateStatus: Bool, knownConnected: Bool = false
   ) throws -> NodeCheck {
+    if knownConnected && !justRestarted && !isUpdateStatus {
+      return NodeCheck(status: status(.connected, node), request: request(.connected), restartedForPairing: false)
+    }
     var observation = poll(node, token: token, attempts: justRestarted ? Self.pollAttempts : 1)
     var restartedForPairing = false
     if !justRestarted {

@@ -26,7 +26,12 @@ final class Simulator {
   /// The hook or action running now; hook tools act on it.
   var context: HookContext?
   private var hooksRun = 0
-  static let hookLimit = 5000
+
+  /// The maximum number of hooks one command may run before the model counts as not settling. Juju runs joined and
+  /// changed for every ordered pair of peers, and each databag change runs relation-changed on every other unit, so a
+  /// charm that writes a few times per unit needs several N² hooks to deploy N units. The limit grows with it: 5000
+  /// plus 10·N².
+  static func hookLimit(units: Int) -> Int { 5000 + 10 * units * units }
 
   var paths: ModelPaths { store.paths }
   var app: AppState { state.app! }
@@ -212,7 +217,8 @@ final class Simulator {
       for name in state.sortedUnits.map(\.name) {
         guard let unit = state.units[name], let spec = nextHook(for: unit) else { continue }
         hooksRun += 1
-        if hooksRun > Simulator.hookLimit { throw SimulationError.hooksDidNotSettle(Simulator.hookLimit) }
+        let limit = Simulator.hookLimit(units: state.units.count)
+        if hooksRun > limit { throw SimulationError.hooksDidNotSettle(limit) }
         _ = try runHook(spec, on: name)
         ranAny = true
       }

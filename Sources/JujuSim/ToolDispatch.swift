@@ -113,7 +113,7 @@ extension Simulator {
     }
     var entry: [String: Value] = [
       "unit": .string(context.unitName), "hook": .string(context.hookName), "tool": .string(request.tool),
-      "args": .list(arguments.map { .string($0) }),
+      "args": .list(arguments.map { .string($0) }), "context": .string(context.id),
     ]
     if context.action != nil { entry["kind"] = .string("action") }
     Files.appendLine(paths.toolCallsFile, JSON.encode(.map(entry), escapeHTML: false))

@@ -139,6 +139,15 @@ enum UnitMachine {
   /// none remains, at most about five seconds.
   static func killAll(namespace: String, holderPid: pid_t) {
     guard !namespace.isEmpty else { return }
+    // An open descriptor of the namespace keeps it alive until every member is gone. Without it, the kernel may
+    // give its inode number to a unit that another model creates meanwhile, and this loop would kill that unit.
+    var pin: Int32 = -1
+    for pid in [holderPid] + processes(in: namespace) where pin < 0 {
+      let fd = open("/proc/\(pid)/ns/mnt", O_RDONLY | O_CLOEXEC)
+      guard fd >= 0 else { continue }
+      if self.namespace(of: pid) == namespace { pin = fd } else { close(fd) }
+    }
+    defer { if pin >= 0 { close(pin) } }
     for _ in 0..<100 {
       let members = processes(in: namespace)
       if members.isEmpty { break }
