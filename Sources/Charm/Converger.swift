@@ -56,7 +56,7 @@ struct Converger {
       if removed { log.info("Removed \(path)") }
       guard path.hasPrefix(paths.systemdDirectory + "/") else { continue }
       // A hook retried after a failure finds the unit file gone but its digest still saved, because state is
-      // saved only when a hook succeeds: forget the digest either way, so the retry ends with the same state.
+      // saved only when a hook succeeds. Forgetting the digest either way ends the retry in the same state.
       let service = String(path.split(separator: "/").last!)
       if removed || state.loadedUnitDigests[service] != nil {
         reloadNeeded = true

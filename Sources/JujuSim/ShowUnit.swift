@@ -26,8 +26,8 @@ extension Commands {
 }
 
 extension Simulator {
-  /// One unit's entry: as Juju, every relation lists the application's units other than this one under
-  /// `related-units`, with `in-scope` false for a unit that has left the relation but still exists.
+  /// Returns one unit's entry. As in Juju, every relation lists the application's units other than this one
+  /// under `related-units`, with `in-scope` false for a unit that has left the relation but still exists.
   func unitInfo(_ unit: UnitState, endpoint: String?, relatedUnit: String?, applicationOnly: Bool) -> Value {
     var relations: [Value] = []
     for relation in state.relations.sorted(by: { $0.id < $1.id }) {
@@ -48,7 +48,7 @@ extension Simulator {
           entry["local-unit"] = unitRelationData(relation, unit.name)
         }
         if !related.isEmpty { entry["related-units"] = .map(related) }
-        // Juju leaves out a relation with no data at all unless its endpoint was asked for.
+        // Juju leaves out a relation with no data at all unless `--endpoint` names it.
         let localData = relation.unitBags[unit.name]?.data ?? [:]
         guard endpoint != nil || !relation.appBag.data.isEmpty || !related.isEmpty || !localData.isEmpty else { continue }
       }
