@@ -31,7 +31,7 @@ extension Simulator {
     return members.sorted { unitNumber($0) < unitNumber($1) }
   }
 
-  private func unitNumber(_ name: String) -> Int {
+  func unitNumber(_ name: String) -> Int {
     Int(name.split(separator: "/").last ?? "") ?? 0
   }
 

@@ -246,7 +246,9 @@ extension Simulator {
   func applicationStatus() -> StatusValue {
     if let status = app.status { return status }
     let severity = ["error", "blocked", "maintenance", "waiting", "active", "unknown", "terminated"]
-    let statuses = state.units.values.map { unit -> StatusValue in
+    // Units in number order, so that a tie between equally severe statuses always picks the same unit.
+    let units = state.units.values.sorted { unitNumber($0.name) < unitNumber($1.name) }
+    let statuses = units.map { unit -> StatusValue in
       if let failed = unit.failedHook { return StatusValue(status: "error", message: "hook failed: \"\(failed.name)\"") }
       return unit.workload
     }

@@ -56,7 +56,10 @@ class GatewayStartRulesTest(ProcessTestCase):
         self.wait_healthy(self.unit, self.port, process)
 
     def test_token_never_logged(self):
-        process = self.start_gateway(self.unit, "--port", str(self.port))
+        refused = self.start_gateway(self.unit, "--port", str(self.port))
+        # The first gateway has no config and must exit before the config exists, or it could start with it and
+        # hold the port that the second one needs.
+        self.assertNotEqual(refused.wait(timeout=30), 0)
         self.unit.write_config(gateway_config(self.port, token="very-secret-token"))
         process = self.start_gateway(self.unit)
         self.wait_healthy(self.unit, self.port, process)
