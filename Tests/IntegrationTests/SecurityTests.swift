@@ -228,7 +228,9 @@ import Testing
         #expect(mode == Self.secretFiles[path], "\(unit): \(path) is \(mode)")
       }
 
-      // Every file under /etc, the charm's state and /tmp that contains the token, the API key or the TLS key.
+      // Every file under /etc, the charm's state and OpenClaw's and the charm's own /tmp entries that contains the
+      // token, the API key or the TLS key. The rest of a unit's /tmp is the host's /tmp seen through the overlay,
+      // where clones of this repository hold the test key in their sources.
       // The patterns go through a root-only file, so no secret appears on a command line in the unit.
       let patterns = [token, Self.apiKey] + keyLines
       let patternFile = try writeSecretFile(patterns.joined(separator: "\n") + "\n")
@@ -238,7 +240,7 @@ import Testing
       let search = try sim.ssh(
         unit,
         "chmod 0600 /root/secret-patterns; grep -rlF -f /root/secret-patterns --exclude-dir=\(sim.modelName) "
-          + "/etc /var/lib/openclaw /var/lib/openclaw-charm /tmp 2>/dev/null | sort | "
+          + "/etc /var/lib/openclaw /var/lib/openclaw-charm $(ls -d /tmp/openclaw* 2>/dev/null) 2>/dev/null | sort | "
           + "while read -r path; do echo \"$path $(stat -c '%a %U' \"$path\")\"; done; rm -f /root/secret-patterns")
       var hits: [String: String] = [:]
       for line in search.stdout.split(separator: "\n") {
