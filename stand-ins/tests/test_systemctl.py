@@ -319,6 +319,19 @@ class FaultInjectionTest(SystemctlTestCase):
         self.assertEqual(self.used(), [])
         self.assertEqual(self.systemctl("start", "demo").returncode, 0)
 
+    def test_start_fault_stops_enable_now(self):
+        self.write_unit("demo.service", f"ExecStart={SLEEPER}\n\n[Install]\nWantedBy=multi-user.target")
+        self.write_faults({"systemctl start": "once"})
+        result = self.systemctl("enable", "--now", "demo")
+        self.assertEqual(result.returncode, 1)
+        self.assertIn("ERROR injected fault: systemctl start", result.stderr)
+        self.assertEqual(self.systemctl("is-active", "demo").stdout.strip(), "inactive")
+        self.assertEqual(self.used(), ["systemctl start"])
+
+        self.assertEqual(self.systemctl("enable", "--now", "demo").returncode, 0)
+        self.assertEqual(self.systemctl("is-active", "demo").stdout.strip(), "active")
+        self.systemctl("stop", "demo")
+
 
 if __name__ == "__main__":
     unittest.main()

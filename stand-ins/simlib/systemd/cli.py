@@ -197,8 +197,15 @@ def main(argv: list[str]) -> int:
             raise CommandError("This command expects no arguments.")
         units = [normalize_unit_name(argument) for argument in arguments]
 
+        # `enable --now` starts and `disable --now` stops, so those faults apply to them too. fault_fires
+        # consumes a "once" fault, so each name is asked at most once.
+        implied = {"enable": "systemctl start", "disable": "systemctl stop"}.get(verb) if options["now"] else None
         fault_name = f"systemctl {verb}"
-        if fault_fires(fault_name):
+        fired = fault_fires(fault_name)
+        if not fired and implied and fault_fires(implied):
+            fault_name = implied
+            fired = True
+        if fired:
             # The systemctl-style line is what the charm would see from a real failure; the
             # second line is juju-sim's generic fault message.
             for unit in units or [""]:
