@@ -450,9 +450,9 @@ extension Sim {
 // MARK: - Snapshots
 
 extension Sim {
-  /// The model's observable state without the processes' own history: each unit's status, leadership, ports,
-  /// services and charm files (with mode and owner), and the peer application data. Keys name the unit and the
-  /// item, so a comparison can name what differs without printing file contents, which include the token.
+  /// Returns the model's observable state without the processes' own history: each unit's status, leadership,
+  /// ports, services and charm files (with mode and owner), and the peer application data. Keys name the unit and
+  /// the item, so a comparison can name what differs without printing file contents, which include the token.
   func snapshot() throws -> [String: String] {
     var result: [String: String] = [:]
     let units = try self.units()
