@@ -45,7 +45,7 @@ struct Actions {
       return nil
     }
     let appData = try tools.relationGet(relation, app: String(unitName.split(separator: "/").first ?? ""))
-    guard let secret = appData[AppDataKey.tokenSecret], !secret.isEmpty else {
+    guard let secret = appData[AppDataKey.tokenSecret], AppDataKey.isSecretURI(secret) else {
       try tools.actionFail("The gateway has not published its token yet. Wait for the deployment to settle.")
       return nil
     }
@@ -142,7 +142,7 @@ struct Actions {
 
   // MARK: - list-nodes
 
-  /// Returns every node the gateway knows, paired or pending, as a JSON list.
+  /// Returns every node the gateway lists, paired or pending, as a JSON list.
   private func listNodes() throws {
     guard let gateway = try gateway("list-nodes") else { return }
     let cli = OpenClawCLI(system: system, paths: paths)

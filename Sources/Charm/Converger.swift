@@ -88,8 +88,8 @@ struct Converger {
 
   /// Runs the pairing pass on the gateway and returns the changed `paired-units` and `approved-units` values.
   ///
-  /// A gateway that does not answer yet (it was started a moment ago) leaves both as they are; the next hook or
-  /// the node's own request runs the pass again.
+  /// When the gateway does not respond yet, because it started a moment ago, both values stay as they are. The
+  /// next hook or the node's own request runs the pass again.
   private func pairingChanges(_ inputs: Inputs, token: String) -> [String: String] {
     let cli = OpenClawCLI(system: system, paths: paths)
     do {

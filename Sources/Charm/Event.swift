@@ -4,7 +4,7 @@ public enum Event: Equatable, Sendable {
   case action(String)
 
   /// Reads the event from `JUJU_DISPATCH_PATH` (`hooks/<name>` or `actions/<name>`), which Juju sets when it
-  /// runs `dispatch`; without it, from the name the binary was started as (`hooks/start` links to it).
+  /// runs `dispatch`. Without it, the event is the name the binary was started as (`hooks/start` links to it).
   public static func from(dispatchPath: String?, executablePath: String) -> Event? {
     let path = (dispatchPath?.isEmpty == false) ? dispatchPath! : executablePath
     let parts = path.split(separator: "/")

@@ -1,6 +1,6 @@
 import HookTools
 
-/// Reads a hook's inputs through the hook tools and the host, each at most once.
+/// Reads a hook's inputs through the hook tools and the host, calling each tool at most once per hook.
 struct InputReader {
   let tools: HookTools
   let system: System
@@ -91,7 +91,9 @@ struct InputReader {
   private func readToken(
     _ event: Event, isLeader: Bool, appData: [String: String], revisionChanged: Bool
   ) throws -> (String?, Bool) {
-    if let id = appData[AppDataKey.tokenSecret], !id.isEmpty {
+    // Only a secret URI is passed on: a value starting with a dash would read as a flag of secret-get. Anything
+    // else counts as no secret, so the leader replaces it and nodes wait for it.
+    if let id = appData[AppDataKey.tokenSecret], AppDataKey.isSecretURI(id) {
       // The leader, secret-changed and a raised revision marker move to the newest revision; other hooks keep the
       // tracked one.
       let refresh = isLeader || event.hookName == "secret-changed" || revisionChanged

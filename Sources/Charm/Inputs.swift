@@ -79,6 +79,12 @@ public enum AppDataKey {
   /// Counter the leader raises when it rotates the token, so nodes read the secret again even if a Juju release
   /// does not deliver secret-changed to them.
   public static let tokenRevision = "gateway-token-revision"
+  /// Returns whether `value` is a Juju secret URI (`secret:` followed by letters and digits).
+  public static func isSecretURI(_ value: String) -> Bool {
+    guard value.hasPrefix("secret:"), value.count > 7, value.count <= 128 else { return false }
+    return value.dropFirst(7).allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) }
+  }
+
   /// The keys the planner owns; pairing results and the token revision are written by their own steps.
   public static let all = [gatewayHost, gatewayPort, tokenSecret, tlsFingerprint]
 }

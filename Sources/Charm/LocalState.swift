@@ -1,4 +1,4 @@
-/// What the charm remembers about its own unit between hooks, in a root-only file.
+/// The charm's memory of its own unit between hooks, kept in a root-only file.
 ///
 /// Peer addresses are kept here so no hook has to read every peer's databag: each relation hook reads only its
 /// remote unit's bag once. Digests let a retried hook finish a restart that a failed hook left undone.
@@ -11,7 +11,7 @@ public struct LocalState: Codable, Equatable, Sendable {
   public var loadedUnitDigests: [String: String] = [:]
   /// For each service, the digest of every input (unit, environment, config) when it last (re)started.
   public var runningInputDigests: [String: String] = [:]
-  /// What this node last asked the leader for in its databag ("device", "commands" or "").
+  /// The approval this node last requested from the leader in its databag ("device", "commands" or "").
   public var pairingRequest: String?
   /// The `paired-units` value for which this node was last restarted after its device was approved.
   public var pairingRestartFor: String?

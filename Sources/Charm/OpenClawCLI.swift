@@ -31,7 +31,7 @@ public struct PairedDevice: Decodable, Equatable, Sendable {
   public var remoteIp: String?
 }
 
-/// What `devices list --json` prints.
+/// The output of `devices list --json`.
 public struct DeviceListing: Decodable, Equatable, Sendable {
   public var pending: [PairingRequest]?
   public var paired: [PairedDevice]?
@@ -71,7 +71,7 @@ struct OpenClawCLI {
 
   /// Returns the nodes the gateway lists (`openclaw nodes status --json`), passing the token in the environment.
   ///
-  /// On a node unit the config says `gateway.mode: remote`, so the CLI asks the gateway it points at.
+  /// On a node unit the config sets `gateway.mode: remote`, so the CLI queries the gateway it points at.
   func nodesStatus(token: String) throws -> [NodeEntry] {
     struct Listing: Decodable { var nodes: [NodeEntry]? }
     return try runJSON(Listing.self, ["nodes", "status", "--json"], token: token).nodes ?? []

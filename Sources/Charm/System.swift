@@ -33,7 +33,7 @@ public enum SystemError: Error, CustomStringConvertible, Equatable {
   }
 }
 
-/// The host as the charm sees it: files, users and programs. Linux-only code lives behind this protocol so the
+/// The host as the charm uses it: files, users and programs. Linux-only code lives behind this protocol, so the
 /// charm's logic is tested with a fake.
 public protocol System {
   /// Returns the file's bytes, or nil when it does not exist.

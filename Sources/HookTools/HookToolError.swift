@@ -1,4 +1,4 @@
-/// A hook tool that failed, or answered with output the charm cannot read.
+/// A hook tool that failed, or printed output the charm cannot read.
 public enum HookToolError: Error, CustomStringConvertible, Equatable {
   /// The tool exited non-zero; `stderr` is what it printed, without Juju's `ERROR ` prefix.
   case failed(tool: String, status: Int32, stderr: String)
@@ -32,8 +32,8 @@ public enum HookToolError: Error, CustomStringConvertible, Equatable {
 
   /// Maps a failed tool's standard error to the most specific case.
   ///
-  /// Juju prints `ERROR <message>` and exits 1 for run errors or 2 for bad arguments; these phrases come from
-  /// the Juju 3.6 hook tools (relation-*, secret-* and the leader checks of relation-set and secret-add).
+  /// Juju prints `ERROR <message>` and exits 1 for run errors or 2 for bad arguments. The phrases below come from
+  /// the Juju 3.6 hook tools: relation-*, secret-* and the leader checks of relation-set and secret-add.
   static func classify(tool: String, status: Int32, stderr: String, subject: String?) -> HookToolError {
     let message = stderr.hasPrefix("ERROR ") ? String(stderr.dropFirst(6)) : stderr
     let lowered = message.lowercased()

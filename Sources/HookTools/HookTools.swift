@@ -51,7 +51,7 @@ public final class HookTools {
   static func encode<T: Encodable>(_ value: T) -> [UInt8] {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys]
-    // Encoding string maps and simple structs cannot fail.
+    // The callers pass string maps, which JSONEncoder always encodes.
     return Array((try? encoder.encode(value)) ?? Data("{}".utf8))
   }
 }

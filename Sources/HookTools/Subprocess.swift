@@ -2,7 +2,7 @@
 import Glibc
 #endif
 
-/// What a finished child process printed and how it ended.
+/// The output and exit status of a finished child process.
 public struct ProcessOutput: Sendable, Equatable {
   /// The exit status, or 128 plus the signal number when a signal ended the process.
   public var status: Int32
@@ -100,7 +100,7 @@ public enum Subprocess {
     return ProcessOutput(status: status, stdout: stdout, stderr: stderr)
   }
 
-  /// The environment of this process, as a dictionary.
+  /// Returns the environment of this process as a dictionary.
   public static func currentEnvironment() -> [String: String] {
     var result: [String: String] = [:]
     var cursor = environ

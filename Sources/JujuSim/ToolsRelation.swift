@@ -11,7 +11,7 @@ extension Simulator {
       endpoint = state.relations[index].endpoint
     }
     guard let endpoint else { throw .usage("no endpoint name specified") }
-    // A unit knows a relation from its relation-created hook on, as Juju's uniter does; install sees none.
+    // A unit sees a relation from its relation-created hook on, as with Juju's uniter, so install sees none.
     let ids = state.relations.filter { relation in
       guard relation.endpoint == endpoint else { return false }
       return currentUnit.relations[String(relation.id)]?.created == true || context?.spec?.relationId == relation.id

@@ -242,7 +242,7 @@ extension Simulator {
     throw .usage("invalid value \"\(id)\" for option -s: storage instance \"\(id)\" not found")
   }
 
-  /// The application status: the one the leader set, else the most severe unit status.
+  /// Returns the application status: the one the leader set, else the most severe unit status.
   func applicationStatus() -> StatusValue {
     if let status = app.status { return status }
     let severity = ["error", "blocked", "maintenance", "waiting", "active", "unknown", "terminated"]

@@ -4,7 +4,7 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// What the gateway unit's OpenClaw config must say, decided by the charm.
+/// The settings the charm decides for the gateway unit's OpenClaw config.
 public struct GatewaySettings: Sendable, Equatable {
   /// The address nodes dial: the unit's ingress address.
   public var address: String
@@ -31,7 +31,7 @@ public struct GatewaySettings: Sendable, Equatable {
   public var httpURL: String { "\(tls == nil ? "http" : "https")://\(address):\(port)" }
 }
 
-/// PEM files for the gateway's TLS, made by the charm so it knows the fingerprint nodes must pin.
+/// PEM files for the gateway's TLS. The charm makes them itself, so it can publish the fingerprint nodes pin.
 public struct GatewayTLS: Sendable, Equatable {
   public var certificatePath: String
   public var keyPath: String
@@ -42,7 +42,7 @@ public struct GatewayTLS: Sendable, Equatable {
   }
 }
 
-/// Where a node unit's gateway is.
+/// The gateway a node unit connects to.
 public struct NodeSettings: Sendable, Equatable {
   public var gatewayHost: String
   public var gatewayPort: Int
@@ -91,7 +91,7 @@ public enum OpenClawConfig {
     return encode(file)
   }
 
-  /// Returns a node's config: remote mode pointing at the gateway, so the CLI on the node asks that gateway.
+  /// Returns a node's config: remote mode pointing at the gateway, so the CLI on the node queries that gateway.
   public static func node(_ settings: NodeSettings) -> String {
     encode(
       ConfigFile(

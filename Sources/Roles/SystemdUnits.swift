@@ -1,6 +1,6 @@
 /// Renders the two system units from the charm's `templates/` text.
 public enum SystemdUnits {
-  /// Where `npm install -g` puts the CLI with NodeSource's Node.js, whose global prefix is `/usr`.
+  /// The path `npm install -g` gives the CLI with NodeSource's Node.js, whose global prefix is `/usr`.
   public static let defaultOpenClawPath = "/usr/bin/openclaw"
 
   /// Returns `openclaw.service`, which runs the gateway.

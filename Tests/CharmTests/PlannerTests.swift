@@ -62,7 +62,8 @@ import Testing
     let plan = Planner.plan(Fixture.leader(), paths: Fixture.paths)
     let holders = plan.files.filter { $0.content.contains("t0ken") }
     #expect(holders.map(\.path) == ["/etc/openclaw/gateway.env"])
-    #expect(holders.allSatisfy { $0.mode == 0o600 && $0.owner == "root" })
+    #expect(holders.allSatisfy { $0.mode == 0o600 })
+    #expect(holders.allSatisfy { $0.owner == "root" })
     #expect(!plan.appDataChanges.values.contains { $0.contains("t0ken") })
     #expect(!plan.status.message.contains("t0ken"))
   }
@@ -182,5 +183,17 @@ import Testing
     let plan = Planner.plan(Fixture.node(appData: appData), paths: Fixture.paths)
     #expect(plan.status.status == .blocked)
     #expect(plan.status.message.contains("gateway-port"))
+  }
+}
+
+/// Relation data another unit wrote is checked before it reaches a hook tool's command line.
+@Suite struct SecretURITests {
+  @Test func acceptsJujuSecretURI() {
+    #expect(AppDataKey.isSecretURI("secret:d4ctnf5e0000000000aa"))
+  }
+
+  @Test(arguments: ["", "secret:", "--refresh", "secret:abc --peek", "secret:a/b", "d4ctnf5e0000000000aa"])
+  func rejectsOtherValues(value: String) {
+    #expect(!AppDataKey.isSecretURI(value))
   }
 }

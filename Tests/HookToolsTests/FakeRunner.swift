@@ -1,7 +1,7 @@
 import HookTools
 import Testing
 
-/// A hook-tool runner that answers only the exact command lines it was given and records every call.
+/// A hook-tool runner that returns canned output only for the exact command lines it was given, and records every call.
 final class FakeRunner: HookToolRunner, @unchecked Sendable {
   struct Call: Equatable {
     var argv: [String]
@@ -22,7 +22,7 @@ final class FakeRunner: HookToolRunner, @unchecked Sendable {
     calls.append(Call(argv: argv, input: String(decoding: input, as: UTF8.self)))
     onCall?(argv)
     if let answer = answers[argv] { return answer }
-    // A prefix match lets tests answer calls whose last argument is a random temporary path.
+    // A prefix match covers calls whose last argument is a random temporary path.
     if let key = answers.keys.first(where: { $0.last == "*" && Array(argv.prefix($0.count - 1)) == $0.dropLast() }) {
       return answers[key]!
     }
