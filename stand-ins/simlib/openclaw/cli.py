@@ -5,8 +5,10 @@ Fault names checked (juju-sim's `fault` command): `openclaw <command>` and
 """
 
 import json
+import os
 import sys
 
+from simlib import releases
 from simlib.faults import fault_fires
 from simlib.openclaw import commands
 from simlib.openclaw.args import Command, Option, UsageError, help_text, parse_command_line
@@ -128,7 +130,23 @@ def _run_command(parsed, profile: Profile) -> int:
     raise UsageError(f"error: missing command after 'openclaw {path}'".replace("  ", " "))
 
 
+def _node_too_old() -> str | None:
+    """The refusal of openclaw.mjs when the Node.js running it is below this release's floor."""
+    node = os.environ.get("JUJU_SIM_NODE_VERSION")
+    if node is None:
+        # Started directly (the stand-in tests), not through node and openclaw.mjs.
+        return None
+    floor = releases.node_floor(current_version())
+    if releases.satisfies(node, floor):
+        return None
+    return f"openclaw: Node.js {releases.minimum_of(floor)} is required (current: v{node})."
+
+
 def main(argv: list[str]) -> int:
+    refusal = _node_too_old()
+    if refusal:
+        print(refusal, file=sys.stderr)
+        return 1
     root = build_tree()
     if any(flag in argv[:1] for flag in ("-V", "--version", "-v")):
         print(current_version())

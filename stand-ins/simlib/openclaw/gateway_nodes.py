@@ -4,8 +4,9 @@ Frames are JSON objects, one per line. The node sends `connect` first:
   {"type":"connect","role":"node","auth":{"token"|"password"},"device":{"id","publicKey"},
    "client":{"nodeId","displayName","platform","version"},"caps":[...],"commands":[...],
    "pairingRefresh":false}
-The gateway replies with `hello-ok`, or with `error` with code AUTH_FAILED or PAIRING_REQUIRED and
-closes. A node waiting for approval sends `pairingRefresh: true` and gets `pair-status`.
+The gateway replies with `hello-ok`, or with `error` with code AUTH_FAILED, PROTOCOL_UNSUPPORTED
+(a node newer than the gateway, or more than one release older: simlib/releases.py) or
+PAIRING_REQUIRED and closes. A node waiting for approval sends `pairingRefresh: true` and gets `pair-status`.
 On a restart the gateway sends `close` (code 1012) to connected nodes.
 
 Pairing rules (OpenClaw 2026.9 docs): a known device connects. A new device is approved
@@ -19,9 +20,11 @@ import hmac
 import json
 import threading
 
+from simlib import releases
 from simlib.openclaw.addresses import address_in_cidrs
 from simlib.openclaw.logs import log
 from simlib.openclaw.pairing import now_ms
+from simlib.openclaw.version import current_version
 
 CONNECT_TIMEOUT = 10.0
 
@@ -89,6 +92,20 @@ def _auto_approval(gateway, settings, remote_ip: str) -> str | None:
     return None
 
 
+def _protocol_problem(frame: dict) -> str | None:
+    """Why the gateway refuses the node's protocol: it accepts its own and the one before it."""
+    node_version = str((frame.get("client") or {}).get("version", ""))
+    node_protocol = releases.protocol(node_version) if node_version else None
+    own = releases.protocol(current_version())
+    if node_protocol is None or own - 1 <= node_protocol <= own:
+        return None
+    if node_protocol > own:
+        return (f"protocol mismatch: node OpenClaw {node_version} (protocol {node_protocol}) is newer than this "
+                f"gateway ({current_version()}, protocol {own}); upgrade the gateway first")
+    return (f"protocol mismatch: node OpenClaw {node_version} (protocol {node_protocol}) is more than one version "
+            f"behind this gateway ({current_version()}, protocol {own}); upgrade the node")
+
+
 def _device_from_frame(frame: dict, remote_ip: str) -> dict:
     device = frame.get("device") or {}
     client = frame.get("client") or {}
@@ -118,6 +135,11 @@ def serve_node_connection(gateway, settings, sock, rfile, wfile, remote_ip: str)
     if problem:
         log("gateway", f"node connection from {remote_ip} rejected: {problem}")
         _send(wfile, {"type": "error", "code": "AUTH_FAILED", "message": problem})
+        return
+    problem = _protocol_problem(frame)
+    if problem:
+        log("gateway", f"node connection from {remote_ip} rejected: {problem}")
+        _send(wfile, {"type": "error", "code": "PROTOCOL_UNSUPPORTED", "message": problem})
         return
     device = _device_from_frame(frame, remote_ip)
     if not device["deviceId"]:

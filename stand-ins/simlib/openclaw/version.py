@@ -3,8 +3,9 @@
 2026.9.3 is the newest release the charm's reference notes name (its Node.js floor is
 >=24.16). The stand-in follows that line's documented behaviour: strict config
 validation, `gateway.nodes.pairing.autoApproveCidrs` and `sshVerify`, `/healthz` and
-`/readyz`, and `devices approve` without an id only previewing. Upgrade tests override
-the printed version with OPENCLAW_SIM_VERSION.
+`/readyz`, and `devices approve` without an id only previewing. Started through an
+installed package (the node stand-in running openclaw.mjs), it claims the package's version
+through OPENCLAW_SIM_VERSION; tests set that variable too.
 """
 
 import os
