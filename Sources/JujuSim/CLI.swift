@@ -84,7 +84,8 @@ enum CLI {
     else .juju-sim in the current directory. Every command runs the hooks it causes before it returns.
 
     Commands:
-      deploy [CHARM] [-n N] [--config k=v]...  deploy a charm directory or .charm file (default: the source tree)
+      deploy [CHARM] [-n N] [--config k=v]... [--storage NAME=SIZE[,COUNT]]...
+                                               deploy a charm directory or .charm file (default: the source tree)
       add-unit [-n N]                          add N units (default 1)
       remove-unit UNIT...                      remove units
       elect UNIT                               move leadership to UNIT

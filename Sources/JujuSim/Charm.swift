@@ -39,6 +39,8 @@ struct CharmSpec: Sendable {
   /// Every endpoint and extra binding name, the names `network-get` accepts.
   let bindings: [String]
   let storageNames: [String]
+  /// Stores from `storage:` in metadata, by name.
+  let storage: [String: StorageMeta]
   let options: [String: ConfigOption]
   /// Action name to its entry in `actions.yaml` (`params`, `required`, `additionalProperties`).
   let actions: [String: Value]
@@ -55,7 +57,8 @@ struct CharmSpec: Sendable {
     for section in ["requires", "provides", "extra-bindings"] {
       bindings.formUnion(metadata[section]?.mapValue?.keys ?? [:].keys)
     }
-    let storage = metadata["storage"]?.mapValue?.keys.sorted() ?? []
+    let storageEntries = metadata["storage"]?.mapValue ?? [:]
+    let storage = storageEntries.keys.sorted()
 
     var options: [String: ConfigOption] = [:]
     let configPath = directory + "/config.yaml"
@@ -71,6 +74,7 @@ struct CharmSpec: Sendable {
     let actions = try readYAML(directory + "/actions.yaml")?.mapValue ?? [:]
     return CharmSpec(
       name: name, peerEndpoints: peers, bindings: bindings.sorted(), storageNames: storage,
+      storage: storageEntries.reduce(into: [:]) { $0[$1.key] = StorageMeta.parse(name: $1.key, entry: $1.value) },
       options: options, actions: actions)
   }
 

@@ -80,9 +80,10 @@ struct Commands {
   }
 
   private func deploy(_ arguments: [String]) throws -> Int32 {
-    let options = try CommandOptions(arguments, valued: ["-n", "--config"])
+    let options = try CommandOptions(arguments, valued: ["-n", "--config", "--storage"])
     guard options.positional.count <= 1 else {
-      throw UsageError.missingArgument(command: "deploy", usage: "deploy [CHARM] [-n N] [--config k=v]...")
+      throw UsageError.missingArgument(
+        command: "deploy", usage: "deploy [CHARM] [-n N] [--config k=v]... [--storage NAME=SIZE[,COUNT]]...")
     }
     let store = ModelStore(paths: ModelPaths.resolve(option: options.last("--model") ?? modelOption))
     try store.lock(create: true)
@@ -95,6 +96,7 @@ struct Commands {
     for (key, value) in try ConfigValidation.parse(options.values["--config"] ?? [], options: spec.options) {
       app.config[key] = value ?? .string("")
     }
+    app.storage = try storageDirectives(options.values["--storage"] ?? [], stores: spec.storage)
     state.app = app
     for endpoint in spec.peerEndpoints {
       state.relations.append(RelationState(id: state.nextRelationId, endpoint: endpoint))
@@ -106,6 +108,20 @@ struct Commands {
     try simulator.addUnits(count: try options.count())
     try simulator.settle()
     return 0
+  }
+
+  /// The storage each unit gets: the `--storage` directives, and for a store the charm requires (a minimum count
+  /// above zero) its minimum, as `juju deploy` adds by default.
+  private func storageDirectives(_ texts: [String], stores: [String: StorageMeta]) throws -> [String: StorageDirective] {
+    var directives: [String: StorageDirective] = [:]
+    for text in texts {
+      let (name, directive) = try StorageDirective.parse(text, stores: stores)
+      directives[name] = directive
+    }
+    for (name, meta) in stores where directives[name] == nil && meta.countMin > 0 {
+      directives[name] = StorageDirective(sizeMiB: max(meta.minimumMiB, 1024), count: meta.countMin)
+    }
+    return directives.filter { $0.value.count > 0 }
   }
 
   private func config(_ arguments: [String]) throws -> Int32 {

@@ -194,6 +194,11 @@ extension Simulator {
         environment["JUJU_REMOTE_UNIT"] = spec.remoteUnit ?? ""
         if spec.name.hasSuffix("-relation-departed") { environment["JUJU_DEPARTING_UNIT"] = spec.departingUnit ?? "" }
       }
+      if let storageId = spec.storageId, let instance = state.storage[storageId] {
+        environment["JUJU_STORAGE_ID"] = instance.id
+        environment["JUJU_STORAGE_LOCATION"] = instance.location
+        environment["JUJU_STORAGE_KIND"] = instance.kind
+      }
       if let secretId = spec.secretId {
         environment["JUJU_SECRET_ID"] = secretId
         environment["JUJU_SECRET_LABEL"] = spec.secretLabel ?? ""

@@ -39,6 +39,8 @@ struct HookSpec: Codable, Equatable, Sendable {
   var version: Int?
   /// For config-changed: the effective config the hook makes the unit catch up with.
   var configSnapshot: String?
+  /// For storage hooks: the instance, such as `state/0`.
+  var storageId: String?
 }
 
 /// One unit's progress: the hooks it ran and the versions it caught up with, as the Juju unit agent records them.
@@ -115,6 +117,8 @@ struct AppState: Codable, Sendable {
   var version = ""
   /// Attached resources: name to the file name under `<model>/agent/resources/<name>/`.
   var resources: [String: String] = [:]
+  /// Storage directives from `deploy --storage`, by store name; every new unit gets these instances.
+  var storage: [String: StorageDirective] = [:]
 }
 
 /// Everything `juju-sim` keeps about one model, saved as `<model>/model.json`.
@@ -135,6 +139,10 @@ struct ModelState: Codable, Sendable {
   var faults: [String: String] = [:]
   var modelConfig: [String: String] = [:]
   var nextActionId = 1
+  /// Storage instances by id (`state/0`), attached or detached.
+  var storage: [String: StorageInstance] = [:]
+  /// Juju numbers storage instances model-wide, across stores.
+  var nextStorageNumber = 0
 
   /// Units sorted by unit number, the fixed order hooks are picked in.
   var sortedUnits: [UnitState] { units.values.sorted { $0.number < $1.number } }

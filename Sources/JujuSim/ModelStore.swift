@@ -36,6 +36,8 @@ struct ModelPaths: Sendable {
   var secretsDir: String { root + "/secrets" }
   var logsDir: String { root + "/logs" }
   var unitsDir: String { root + "/units" }
+  /// Storage instances, one directory each (`state-0`), kept after their unit is removed.
+  var storageDir: String { root + "/storage" }
   /// Bound into every unit at `UnitPaths.agentMount`: the binary, the hook-tool socket, charms and resources.
   var agentDir: String { root + "/agent" }
   var agentBinary: String { agentDir + "/bin/juju-sim" }

@@ -1,11 +1,14 @@
 import Foundation
 
 /// Picks each unit's next hook from what the unit has seen and what the model holds, in the priority order of
-/// Juju's uniter resolver: a queued hook, teardown when dying, install, relation-created, leadership, secrets,
+/// Juju's uniter resolver: storage-attached, a queued hook, teardown when dying (storage-detaching first), install, relation-created, leadership, secrets,
 /// upgrade-charm, config-changed, start, relation hooks, update-status.
 extension Simulator {
   func nextHook(for unit: UnitState) -> HookSpec? {
     if unit.failedHook != nil { return nil }
+    if unit.life == .alive, let instance = storage(of: unit.name).first(where: { !$0.attachedHookRun }) {
+      return HookSpec(name: "\(instance.name)-storage-attached", storageId: instance.id)
+    }
     if var queued = unit.queued.first {
       if queued.name == "config-changed" { queued.configSnapshot = configSnapshot() }
       return queued
@@ -35,6 +38,10 @@ extension Simulator {
   }
 
   private func teardownHook(for unit: UnitState) -> HookSpec? {
+    // Juju's storage resolver runs before relation teardown: storage-detaching comes first.
+    if let instance = storage(of: unit.name).first(where: { $0.attachedHookRun }) {
+      return HookSpec(name: "\(instance.name)-storage-detaching", storageId: instance.id)
+    }
     if !unit.installed { return HookSpec(name: "remove") }
     for relation in state.relations.sorted(by: { $0.id < $1.id }) {
       let view = unit.relations[String(relation.id)] ?? UnitRelationView()
@@ -107,6 +114,14 @@ extension Simulator {
   /// Records what a successful hook made the unit catch up with.
   func applyTransition(_ spec: HookSpec, unit name: String) throws {
     guard var unit = state.units[name] else { return }
+    if let storageId = spec.storageId, state.storage[storageId] != nil {
+      if spec.name.hasSuffix("-storage-attached") {
+        state.storage[storageId]!.attachedHookRun = true
+      } else {
+        detachStorage(storageId)
+      }
+      return
+    }
     let relationKey = spec.relationId.map(String.init)
     switch spec.name {
     case "install":

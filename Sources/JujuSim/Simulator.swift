@@ -138,6 +138,7 @@ final class Simulator {
       state.units[name] = unit
       try save()
       try UnitMachine.setUp(unit: unit, paths: paths, charmRevision: app.charmRevision)
+      try createStorage(for: name)
     } catch {
       discardUnit(unit)
       throw error
@@ -154,6 +155,7 @@ final class Simulator {
     state.units[name]!.holderPid = holder.pid
     state.units[name]!.mountNamespace = holder.namespace
     try save()
+    try mountStorage(for: name)
   }
 
   /// Ends every process of a unit, releases its address and deletes its files. Its log and relation data stay.
@@ -162,6 +164,10 @@ final class Simulator {
     try? AddressRegistry.release(model: paths.root, unit: unit.name)
     try? FileManager.default.removeItem(atPath: paths.unitDir(tag: unit.tag))
     state.units[unit.name] = nil
+    for id in state.storage.keys where state.storage[id]!.unit == unit.name {
+      state.storage[id]!.unit = nil
+      state.storage[id]!.attachedHookRun = false
+    }
     for index in state.relations.indices {
       state.relations[index].scope.removeAll { $0 == unit.name }
     }

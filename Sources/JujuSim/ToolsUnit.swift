@@ -228,18 +228,31 @@ extension Simulator {
     return ToolOutput(text: target + "\n")
   }
 
+  /// `storage-list [NAME]`: the ids of the storage instances attached to the unit.
   func storageList(_ call: ToolCall) throws(ToolError) -> ToolOutput {
     let arguments = try ToolArguments(call.arguments, flags: Simulator.formatFlags)
     try arguments.requireAtMost(1)
-    // NOTE: juju-sim attaches no storage, so every storage name lists no instances.
-    return try emit(.list([]), arguments)
+    let name = arguments.positional.first
+    let ids = storage(of: call.context.unitName).filter { name == nil || $0.name == name }.map(\.id)
+    return try emit(.list(ids.map { .string($0) }), arguments)
   }
 
+  /// `storage-get [-s ID] [kind|location]`: the hook's storage instance by default.
   func storageGet(_ call: ToolCall) throws(ToolError) -> ToolOutput {
     let arguments = try ToolArguments(call.arguments, flags: Simulator.formatFlags + [.value("s")])
     try arguments.requireAtMost(1)
-    guard let id = arguments.value("s") else { throw .failed("no storage instance specified") }
-    throw .usage("invalid value \"\(id)\" for option -s: storage instance \"\(id)\" not found")
+    guard let id = arguments.value("s") ?? call.context.spec?.storageId else {
+      throw .failed("no storage instance specified")
+    }
+    guard let instance = state.storage[id], instance.unit == call.context.unitName else {
+      throw .usage("invalid value \"\(id)\" for option -s: storage instance \"\(id)\" not found")
+    }
+    let attributes: [String: Value] = ["kind": .string(instance.kind), "location": .string(instance.location)]
+    if let key = arguments.positional.first {
+      guard let value = attributes[key] else { throw .failed("invalid storage attribute \"\(key)\"") }
+      return try emit(value, arguments)
+    }
+    return try emit(.map(attributes), arguments)
   }
 
   /// Returns the application status: the one the leader set, else the most severe unit status.

@@ -104,6 +104,38 @@ enum UnitMachine {
       input: input)
   }
 
+  /// Where each stand-in goes in a unit. node, npm and openclaw are not among them: they appear only when the
+  /// charm installs the nodejs package and OpenClaw.
+  static let standInLinks = ["/usr/bin/systemctl", "/usr/bin/apt-get", "/usr/bin/curl", "/usr/bin/gpg", "/usr/sbin/useradd"]
+
+  /// Makes the unit a machine without Node.js: the host's nodejs package (files and dpkg entry) and any OpenClaw
+  /// are deleted from the unit's overlay only, so the charm's install starts as on a bare Ubuntu machine.
+  private static let removeHostNodeScript = """
+    rm -rf /usr/bin/node /usr/bin/nodejs /usr/bin/npm /usr/bin/npx /usr/bin/corepack /usr/bin/openclaw \\
+          /usr/local/bin/openclaw /usr/lib/node_modules /usr/include/node /usr/share/doc/nodejs \\
+          /etc/alternatives/nodejs /var/lib/dpkg/info/nodejs.*
+        if grep -q '^Package: nodejs$' /var/lib/dpkg/status 2>/dev/null; then
+          awk 'BEGIN { RS = ""; ORS = "\\n\\n" } $0 !~ /^Package: nodejs\\n/' /var/lib/dpkg/status > /var/lib/dpkg/status.juju-sim
+          mv /var/lib/dpkg/status.juju-sim /var/lib/dpkg/status
+        fi
+    """
+
+  /// Binds a storage directory of the model at `location` in the unit (inside its mount namespace only).
+  static func bind(unit: UnitState, paths: ModelPaths, source: String, location: String) throws {
+    let script = "set -e; mkdir -p \"$2\"; mountpoint -q \"$2\" || mount --bind \"$1\" \"$2\""
+    let result = try Spawn.run(
+      nsenter, ["-t", String(unit.holderPid), "-m", "/bin/sh", "-c", script, "sh", source, paths.unitRoot(tag: unit.tag) + location],
+      environment: ["PATH": "/usr/sbin:/usr/bin:/sbin:/bin"])
+    guard result.status == 0 else { throw UnitMachineError.setupFailed(unit: unit.name, output: result.output) }
+  }
+
+  /// Unmounts a storage location in the unit; lazily, so files a service still holds open do not block it.
+  static func unbind(unit: UnitState, paths: ModelPaths, location: String) {
+    _ = try? Spawn.run(
+      nsenter, ["-t", String(unit.holderPid), "-m", "/bin/umount", "-l", paths.unitRoot(tag: unit.tag) + location],
+      environment: ["PATH": "/usr/sbin:/usr/bin:/sbin:/bin"])
+  }
+
   /// Places the hook tools, the charm, the agent socket link and the stand-ins in a new unit.
   static func setUp(unit: UnitState, paths: ModelPaths, charmRevision: Int) throws {
     let tools = UnitPaths.toolsDir(unit)
@@ -119,8 +151,10 @@ enum UnitMachine {
         rm -rf \(UnitPaths.standIns)
         cp -a \(UnitPaths.agentMount)/stand-ins \(UnitPaths.standIns)
         chmod 755 /opt/juju-sim \(UnitPaths.standIns)
-        for name in openclaw systemctl; do
-          if [ -f \(UnitPaths.standIns)/$name ]; then ln -sf \(UnitPaths.standIns)/$name /usr/bin/$name; fi
+        \(removeHostNodeScript)
+        for target in \(standInLinks.joined(separator: " ")); do
+          name=${target##*/}
+          if [ -f \(UnitPaths.standIns)/$name ]; then ln -sf \(UnitPaths.standIns)/$name $target; fi
         done
       fi
       """

@@ -28,13 +28,24 @@ final class SimHarness {
     return directory.path + "/juju-sim"
   }
 
-  init(dispatch: String = FakeCharm.defaultDispatch, runDir: String? = nil) throws {
+  /// The source tree's `stand-ins/` directory.
+  static let standInsSource = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().path + "/stand-ins"
+
+  /// With `standIns`, units get the stand-ins of the source tree (apt-get, curl, gpg, useradd, systemctl).
+  init(
+    dispatch: String = FakeCharm.defaultDispatch, runDir: String? = nil, metadata: String = FakeCharm.metadata,
+    standIns: Bool = false
+  ) throws {
     directory = FileManager.default.temporaryDirectory.path + "/juju-sim-test-" + UUID().uuidString.prefix(8)
     charmDir = directory + "/charm"
     modelDir = directory + "/model"
     self.runDir = runDir ?? directory + "/run"
-    try FakeCharm.write(to: charmDir, dispatch: dispatch)
+    self.standIns = standIns ? SimHarness.standInsSource : directory + "/no-stand-ins"
+    try FakeCharm.write(to: charmDir, dispatch: dispatch, metadata: metadata)
   }
+
+  private let standIns: String
 
   /// Runs juju-sim with `arguments` against this model and waits for it.
   @discardableResult
@@ -48,7 +59,7 @@ final class SimHarness {
     process.arguments = ["--model", modelDir] + arguments
     var environment = ProcessInfo.processInfo.environment
     environment["JUJU_SIM_RUN_DIR"] = runDir
-    environment["JUJU_SIM_STAND_INS"] = directory + "/no-stand-ins"
+    environment["JUJU_SIM_STAND_INS"] = standIns
     process.environment = environment
     process.currentDirectoryURL = URL(fileURLWithPath: directory)
     let stdoutPath = directory + "/.stdout-\(UUID().uuidString)"
@@ -194,7 +205,7 @@ enum FakeCharm {
     esac
     """)
 
-  static func write(to directory: String, dispatch: String) throws {
+  static func write(to directory: String, dispatch: String, metadata: String = metadata) throws {
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     try metadata.write(toFile: directory + "/metadata.yaml", atomically: true, encoding: .utf8)
     try config.write(toFile: directory + "/config.yaml", atomically: true, encoding: .utf8)
