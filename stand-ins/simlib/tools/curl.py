@@ -2,7 +2,7 @@
 
 Options (long and short): --fail/-f, --silent/-s, --show-error/-S, --location/-L,
 --max-time/-m SECONDS, --output/-o FILE, --proxy/-x URL, --noproxy LIST; short flags may be
-bundled (`-fsSL`). Any http(s) URL whose path is /gpgkey/nodesource-repo.gpg.key returns the
+bundled (`-fsSL`). Any http(s) URL whose path ends in /gpgkey/nodesource-repo.gpg.key returns the
 armored key; other URLs answer 404. Exit codes as curl's: 2 bad usage, 3 bad URL, 5/6/7 the
 unreachable network of the `download-unreachable` fault, 22 HTTP error with --fail, 23 write error.
 """
@@ -104,7 +104,7 @@ def _fetch(url_text: str, options: dict) -> bytes:
             raise CurlError(7, f"curl: (7) Failed to connect to {host} port {proxy_port(proxy)} after 0 ms: "
                                "Couldn't connect to server")
         raise CurlError(5, f"curl: (5) Could not resolve proxy: {host}")
-    if url.path == KEY_PATH:
+    if url.path.endswith(KEY_PATH):
         return pgp.NODESOURCE_KEY_ARMORED.encode()
     if options.get("fail"):
         raise CurlError(22, "curl: (22) The requested URL returned error: 404")
