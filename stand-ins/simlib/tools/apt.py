@@ -96,6 +96,7 @@ def update(options: dict) -> int:
     sources = apt_sources.read_sources()
     lines, warnings, errors = [], [], []
     fetched_kb = 0
+    extra = len(sources)
     for number, source in enumerate(sources, start=1):
         base = source.uri.rstrip("/")
         label = f"{base} {source.suite}"
@@ -126,8 +127,9 @@ def update(options: dict) -> int:
                        "N: Updating from such a repository can't be done securely, and is therefore disabled by default.",
                        "N: See apt-secure(8) manpage for repository creation and user configuration details."]
             continue
+        extra += 1
         lines += [f"Get:{number} {label} InRelease [12.1 kB]",
-                  f"Get:{number + len(sources)} {base} {source.suite}/main amd64 Packages [5,218 B]"]
+                  f"Get:{extra} {base} {source.suite}/main amd64 Packages [5,218 B]"]
         fetched_kb += 17
         directory = apt_sources.lists_dir()
         for name in source.list_files():
