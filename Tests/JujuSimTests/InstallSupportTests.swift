@@ -32,7 +32,7 @@ extension JujuSimTests {
       }
     }
 
-    @Test func storageAttachedRunsBeforeInstallWithItsEnvironment() throws {
+    @Test func storageAttachedBeforeInstall() throws {
       let sim = try SimHarness(dispatch: Self.storageDispatch, metadata: Self.storageMetadata)
       defer { sim.destroy() }
       let deploy = try sim.sim("deploy", sim.charmDir, "--storage", "state=1G")
@@ -57,7 +57,7 @@ extension JujuSimTests {
       #expect(try sim.probe("fake/0", "storage-get -s state/7 location").stderr.contains("not found"))
     }
 
-    @Test func addedUnitsGetStorageAndRemovalDetachesIt() throws {
+    @Test func addedUnitsGetStorage() throws {
       let sim = try SimHarness(dispatch: Self.storageDispatch, metadata: Self.storageMetadata)
       defer { sim.destroy() }
       #expect(try sim.sim("deploy", sim.charmDir, "-n", "2", "--storage", "state=2G").status == 0)
@@ -79,7 +79,7 @@ extension JujuSimTests {
       #expect(FileManager.default.fileExists(atPath: sim.modelDir + "/storage/state-1/marker"))
     }
 
-    @Test func noStorageWithoutTheOption() throws {
+    @Test func noStorageWithoutOption() throws {
       let sim = try SimHarness(dispatch: Self.storageDispatch, metadata: Self.storageMetadata)
       defer { sim.destroy() }
       try sim.deploy(units: 1)
@@ -87,7 +87,7 @@ extension JujuSimTests {
       #expect(try sim.probe("fake/0", "storage-list").stdout == "")
     }
 
-    @Test func badStorageDirectivesAreRefused() throws {
+    @Test func badStorageDirectivesRejected() throws {
       let sim = try SimHarness(metadata: Self.storageMetadata)
       defer { sim.destroy() }
       let small = try sim.sim("deploy", sim.charmDir, "--storage", "state=512M")
@@ -99,7 +99,7 @@ extension JujuSimTests {
       #expect(many.stderr.contains("the charm allows 0-1"))
     }
 
-    @Test func standInsPlacedAndNoOpenClawBeforeInstall() throws {
+    @Test func standInsPlacedWithoutOpenClaw() throws {
       let sim = try SimHarness(standIns: true)
       defer { sim.destroy() }
       try sim.deploy(units: 1)
@@ -120,7 +120,7 @@ extension JujuSimTests {
       #expect(missing.stdout == "0\n")
     }
 
-    @Test func installCommandsWorkInsideAUnitOnly() throws {
+    @Test func installCommandsInsideUnit() throws {
       let sim = try SimHarness(standIns: true)
       defer { sim.destroy() }
       try sim.deploy(units: 1)
@@ -150,7 +150,7 @@ extension JujuSimTests {
       #expect(getpwnam("openclaw") == nil)
     }
 
-    @Test func downloadFaultReachesTheStandIns() throws {
+    @Test func downloadFaultReachesStandIns() throws {
       let sim = try SimHarness(standIns: true)
       defer { sim.destroy() }
       try sim.deploy(units: 1)

@@ -30,7 +30,7 @@ class NodeProtocolTest(ProcessTestCase):
         nodes = wait_until(self.connected, 10, message="older node connected")
         self.assertEqual(nodes[0]["version"], "2026.8.21")
 
-    def test_newer_node_is_refused(self):
+    def test_newer_node_rejected(self):
         process = self.node("2026.10.2")
-        wait_until(lambda: "upgrade the gateway first" in self.read_log(process), 10, message="refusal logged")
+        wait_until(lambda: "upgrade the gateway first" in self.read_log(process), 10, message="rejection logged")
         self.assertEqual(self.connected(), [])

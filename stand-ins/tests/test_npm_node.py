@@ -123,7 +123,7 @@ class NodeFloorTest(ToolTestCase):
         launcher = f'#!/bin/sh\nJUJU_SIM_NODE_VERSION={version} exec {STANDINS}/node "$@"\n'
         self.write("usr/bin/node", launcher)
 
-    def test_openclaw_refuses_node_below_its_floor(self):
+    def test_openclaw_rejects_old_node(self):
         self.use_node("18.19.1")
         result = self.installed("openclaw", "--version")
         self.assertEqual(result.returncode, 1)

@@ -131,7 +131,7 @@ def _run_command(parsed, profile: Profile) -> int:
 
 
 def _node_too_old() -> str | None:
-    """The refusal of openclaw.mjs when the Node.js running it is below this release's floor."""
+    """Return the error openclaw.mjs prints when the Node.js running it is below this release's floor."""
     node = os.environ.get("JUJU_SIM_NODE_VERSION")
     if node is None:
         # Started directly (the stand-in tests), not through node and openclaw.mjs.

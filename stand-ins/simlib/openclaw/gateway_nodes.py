@@ -93,7 +93,7 @@ def _auto_approval(gateway, settings, remote_ip: str) -> str | None:
 
 
 def _protocol_problem(frame: dict) -> str | None:
-    """Why the gateway refuses the node's protocol: it accepts its own and the one before it."""
+    """Return why the gateway rejects the node's protocol; it accepts its own and the one before it."""
     node_version = str((frame.get("client") or {}).get("version", ""))
     node_protocol = releases.protocol(node_version) if node_version else None
     own = releases.protocol(current_version())
