@@ -77,14 +77,32 @@ extension Simulator {
     ]
     if !units.isEmpty { appEntry["units"] = .map(units) }
     if !app.version.isEmpty { appEntry["version"] = .string(app.version) }
-    let document: Value = .map([
+    var document: [String: Value] = [
       "model": .map([
         "name": .string(state.name), "type": .string("iaas"), "controller": .string("juju-sim"),
         "cloud": .string("local"), "version": .string("3.6.14"),
       ]),
       "machines": .map(machines),
       "applications": .map([app.name: .map(appEntry)]),
-    ])
-    return JSON.encode(document) + "\n"
+    ]
+    if !state.storage.isEmpty { document["storage"] = .map(["storage": .map(storageEntries())]) }
+    return JSON.encode(.map(document)) + "\n"
+  }
+
+  /// Storage instances in the shape of `juju status --storage --format=json`: attached ones with their unit and
+  /// location, detached ones with status `detached`.
+  private func storageEntries() -> [String: Value] {
+    state.storage.mapValues { instance in
+      var entry: [String: Value] = [
+        "kind": .string(instance.kind), "life": .string("alive"), "persistent": .bool(false),
+        "status": .map(["current": .string(instance.unit == nil ? "detached" : "attached")]),
+      ]
+      if let unit = instance.unit {
+        entry["attachments"] = .map([
+          "units": .map([unit: .map(["location": .string(instance.location), "life": .string("alive")])])
+        ])
+      }
+      return .map(entry)
+    }
   }
 }

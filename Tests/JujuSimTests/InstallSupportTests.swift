@@ -77,6 +77,11 @@ extension JujuSimTests {
       #expect(storage["state/1"]?["sizeMiB"] as? Int == 2048)
       #expect(storage["state/0"]?["unit"] as? String == "fake/0")
       #expect(FileManager.default.fileExists(atPath: sim.modelDir + "/storage/state-1/marker"))
+
+      let listed = try #require((sim.statusJSON()["storage"] as? [String: Any])?["storage"] as? [String: [String: Any]])
+      #expect((listed["state/1"]?["status"] as? [String: Any])?["current"] as? String == "detached")
+      let attachments = listed["state/0"]?["attachments"] as? [String: [String: [String: Any]]]
+      #expect(attachments?["units"]?["fake/0"]?["location"] as? String == "/var/lib/fakestate")
     }
 
     @Test func noStorageWithoutOption() throws {
@@ -85,6 +90,7 @@ extension JujuSimTests {
       try sim.deploy(units: 1)
       #expect(try sim.hooks("fake/0").first == "hooks/install  ")
       #expect(try sim.probe("fake/0", "storage-list").stdout == "")
+      #expect(try sim.statusJSON()["storage"] == nil)
     }
 
     @Test func badStorageDirectivesRejected() throws {
