@@ -156,6 +156,50 @@ extension JujuSimTests {
       #expect(getpwnam("openclaw") == nil)
     }
 
+    @Test func resourceTarballInstallsOffline() throws {
+      let sim = try SimHarness(standIns: true)
+      defer { sim.destroy() }
+      try sim.deploy(units: 1)
+      let tarball = sim.directory + "/openclaw.tgz"
+      let make = Process()
+      make.executableURL = URL(fileURLWithPath: SimHarness.standInsSource + "/make-openclaw-tarball")
+      make.arguments = ["2026.8.21", tarball]
+      try make.run()
+      make.waitUntilExit()
+      #expect(make.terminationStatus == 0)
+      #expect(try sim.sim("attach-resource", "openclaw-package=" + tarball).status == 0)
+
+      let script = """
+        set -e
+        apt-get install --yes nodejs >/dev/null
+        node --version
+        printf 'Types: deb\\nURIs: https://deb.nodesource.com/node_24.x\\nSuites: nodistro\\nComponents: main\\n' \
+          > /etc/apt/sources.list.d/nodesource.sources
+        """
+      let ubuntuNode = try sim.probe("fake/0", script)
+      #expect(ubuntuNode.stdout == "v18.19.1\n", "without NodeSource a unit gets Ubuntu's nodejs and no npm")
+      #expect(try sim.probe("fake/0", "apt-get update --error-on=any").status == 100, "a source without a keyring fails")
+
+      #expect(try sim.sim("fault", "download-unreachable", "always").status == 0)
+      let install = try sim.probe(
+        "fake/0",
+        "mkdir -p /etc/apt/keyrings && curl -sS https://x/gpgkey/nodesource-repo.gpg.key | gpg --dearmor -o /etc/apt/keyrings/k.gpg")
+      #expect(install.status != 0, "the key download fails while the network is unreachable")
+      #expect(try sim.sim("fault", "download-unreachable", "clear").status == 0)
+      let recovered = """
+        set -e
+        curl -sS https://x/gpgkey/nodesource-repo.gpg.key | gpg --batch --yes --dearmor -o /etc/apt/keyrings/k.gpg
+        echo 'Signed-By: /etc/apt/keyrings/k.gpg' >> /etc/apt/sources.list.d/nodesource.sources
+        apt-get update --error-on=any >/dev/null
+        apt-get install --yes nodejs >/dev/null
+        npm install --global --no-fund --no-audit "$(resource-get openclaw-package)" >/dev/null
+        openclaw --version
+        """
+      let result = try sim.probe("fake/0", recovered)
+      #expect(result.status == 0, "\(result.stderr)")
+      #expect(result.stdout == "2026.8.21\n")
+    }
+
     @Test func downloadFaultReachesStandIns() throws {
       let sim = try SimHarness(standIns: true)
       defer { sim.destroy() }
