@@ -41,8 +41,9 @@ struct NodeInstaller {
       throw InstallError("Node.js install failed: \(command.proxy.redact("\(error)")); \(InstallError.retry).")
     }
 
-    guard let after = installedVersion(), NodeFloor.isMet(by: after) else {
-      let found = installedVersion().map { "Node.js v\($0)" } ?? "no Node.js"
+    let after = installedVersion()
+    guard let after, NodeFloor.isMet(by: after) else {
+      let found = after.map { "Node.js v\($0)" } ?? "no Node.js"
       throw InstallError(
         "Node.js install failed: apt-get installed \(found), below OpenClaw's floor \(NodeFloor.range). Set "
           + "nodesource-mirror to a mirror of NodeSource's node_24.x; \(InstallError.retry).")

@@ -49,6 +49,11 @@ final class FakeSystem: System {
     outputs[commandLine, default: []] += answers
   }
 
+  /// Replaces the queued outputs of `commandLine` with `answers`.
+  func replaceResponses(_ commandLine: String, _ answers: ProcessOutput...) {
+    outputs[commandLine] = answers
+  }
+
   /// The recorded command lines in call order.
   var commandLines: [String] { calls.map(\.commandLine) }
 
