@@ -44,8 +44,8 @@ public enum PackagePolicy {
 
     if !options.followsLatest && resource == nil && installed == options.openclawVersion { return .keep }
     guard let gatewayVersion else {
-      let wanted = options.followsLatest || resource != nil ? "its version" : options.openclawVersion
-      return .wait("Waiting for the gateway to run OpenClaw \(wanted)")
+      if options.followsLatest || resource != nil { return .wait("Waiting for the gateway to publish its OpenClaw version") }
+      return .wait("Waiting for the gateway to run OpenClaw \(options.openclawVersion)")
     }
     if let resource {
       let differs = installed != gatewayVersion && resource.digest != installedResourceDigest

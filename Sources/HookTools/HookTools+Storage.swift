@@ -4,6 +4,11 @@ public struct StorageInstance: Decodable, Equatable, Sendable {
   public var kind: String
   /// Where the storage is mounted (filesystem) or its device path (block).
   public var location: String
+
+  public init(kind: String, location: String) {
+    self.kind = kind
+    self.location = location
+  }
 }
 
 extension HookTools {
