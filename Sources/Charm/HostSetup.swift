@@ -15,7 +15,8 @@ struct HostSetup {
   func run(ownStateVolume: Bool = false) throws {
     try system.ensureDirectory(paths.stateDirectory, mode: 0o750, owner: CharmIdentity.user)
     if ownStateVolume {
-      // -R does not follow symbolic links, so a link on the volume cannot hand a file elsewhere to the user.
+      // GNU chown -R neither follows symbolic links nor changes their targets, so a link on the volume cannot
+      // give a file elsewhere on the machine to the service user.
       let owner = CharmIdentity.user + ":" + CharmIdentity.user
       let output = try system.run("chown", ["-R", owner, paths.stateDirectory], environment: nil, timeoutSeconds: 300)
       guard output.status == 0 else {

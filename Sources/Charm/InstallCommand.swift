@@ -14,17 +14,18 @@ public struct InstallError: Error, Equatable, CustomStringConvertible {
   static let retry = "the next hook retries"
 }
 
-/// Runs the install commands as root with the environment the contract fixes: a known PATH and the model's proxies.
+/// Runs the install commands as root with a fixed PATH and, for downloads, the model's proxies.
 struct InstallCommand {
   let system: System
   let proxy: Proxy
 
   static let path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
-  /// An apt-get, curl or npm run may download hundreds of megabytes; ten minutes bounds a stalled mirror.
+  /// An apt-get, curl or npm run may download hundreds of megabytes, so the limit is generous. It still ends a
+  /// run stalled on a mirror that stopped answering.
   static let downloadTimeoutSeconds = 600
 
-  /// The base environment, plus the proxy variables when `proxied`, plus `extra`.
+  /// Returns the base environment, plus the proxy variables when `proxied`, plus `extra`.
   func environment(proxied: Bool, _ extra: [String: String] = [:]) -> [String: String] {
     var environment = ["PATH": Self.path, "HOME": "/root", "LANG": "C.UTF-8"]
     if proxied { environment.merge(proxy.variables) { _, new in new } }
@@ -32,7 +33,7 @@ struct InstallCommand {
     return environment
   }
 
-  /// Runs `program`; returns its output, or nil when it could not start, with the reason in `failure`.
+  /// Runs `program` and returns its output, or an `InstallError` when it could not start.
   func run(
     _ program: String, _ arguments: [String], proxied: Bool = false, extra: [String: String] = [:],
     timeoutSeconds: Int = downloadTimeoutSeconds
@@ -54,7 +55,7 @@ struct InstallCommand {
     }
     var chosen: [String]
     if let code = lines.firstIndex(where: { $0.hasPrefix("npm error code ") }) {
-      // npm prints the code, then detail lines; the first one that is not syscall or errno bookkeeping says most.
+      // npm prints the code, then detail lines; the first one that is not syscall or errno bookkeeping carries the message.
       let detail = lines[(code + 1)...].first {
         !$0.hasPrefix("npm error syscall") && !$0.hasPrefix("npm error errno")
       }
@@ -67,7 +68,7 @@ struct InstallCommand {
     return text.count <= 200 ? text : String(text.prefix(197)) + "..."
   }
 
-  /// The npm error code of a failed run (`ETARGET`, `ENOTFOUND`, ...), or nil when npm printed none.
+  /// Returns the npm error code of a failed run (`ETARGET`, `ENOTFOUND`, ...), or nil when npm printed none.
   static func npmErrorCode(_ output: ProcessOutput) -> String? {
     for line in output.stderrText.split(separator: "\n") where line.hasPrefix("npm error code ") {
       return String(line.dropFirst("npm error code ".count)).trimmed

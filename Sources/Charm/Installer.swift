@@ -1,6 +1,6 @@
 import HookTools
 
-/// What the install step leaves for the plan.
+/// The result of the install step, which the plan takes as input.
 public struct InstallOutcome: Equatable, Sendable {
   /// The OpenClaw release in npm's global prefix, or nil when none is installed.
   public var installedVersion: String?
@@ -119,7 +119,9 @@ struct Installer {
     do {
       path = try tools.resourceGet(Self.resourceName)
     } catch let error as HookToolError {
-      // Juju fails resource-get when no file was ever uploaded, which is how the registry is chosen.
+      // Juju fails resource-get when no file was ever uploaded, which selects the registry.
+      // NOTE: any other failure of the tool selects the registry too. Without registry access npm then fails,
+      // and its blocked message names the resource.
       if case .failed = error { return nil }
       throw error
     }
@@ -127,7 +129,7 @@ struct Installer {
     return (path, SHA256.hex(bytes))
   }
 
-  /// The maintenance status shown while npm runs.
+  /// Returns the maintenance status shown while npm runs.
   static func progress(_ source: PackageSource) -> String {
     switch source {
     case .registry(let spec): return "Installing OpenClaw \(spec)"

@@ -64,7 +64,8 @@ struct NodeInstaller {
     let download = try command.run("curl", curl, proxied: true).get()
     guard download.status == 0 else {
       _ = try? system.removeFile(paths.nodesourceKeyDownload)
-      // curl exits 22 for an HTTP error status; its other failures are name resolution, connection and timeouts.
+      // With --fail, curl exits 22 when the server returns an HTTP error status. Most other codes mean the server
+      // was not reached: 5 or 6 (proxy or host not resolved), 7 (connection failed), 28 (timed out).
       let fix = download.status == 22
         ? "Set nodesource-mirror to a NodeSource mirror that serves /gpgkey/nodesource-repo.gpg.key"
         : "Set juju model-config juju-https-proxy=<url> if this network needs a proxy, or nodesource-mirror to a "
@@ -131,7 +132,7 @@ struct NodeInstaller {
     }
   }
 
-  /// Removes what `addRepository` writes; a file that is already gone is fine.
+  /// Removes the files `addRepository` writes, skipping any that is already gone.
   private func removeRepository() {
     for path in [paths.nodesourceKeyDownload, paths.nodesourceKeyring, paths.nodesourceSource, paths.nodesourcePreferences] {
       do {

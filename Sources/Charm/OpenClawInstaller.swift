@@ -5,7 +5,7 @@ import Foundation
 #endif
 import HookTools
 
-/// Where an OpenClaw install comes from.
+/// The origin of an OpenClaw install.
 public enum PackageSource: Equatable, Sendable {
   /// The npm registry, with the version or dist-tag after `openclaw@`.
   case registry(String)
@@ -13,7 +13,7 @@ public enum PackageSource: Equatable, Sendable {
   case resource(path: String, digest: String)
 }
 
-/// What a unit does about OpenClaw in one hook.
+/// The action a unit takes about OpenClaw in one hook.
 public enum PackageDecision: Equatable, Sendable {
   case keep
   case install(PackageSource)
@@ -106,7 +106,7 @@ struct OpenClawInstaller {
     return version
   }
 
-  /// Returns what the operator can do about a failed npm run with error `code`.
+  /// Returns the operator's fix for a failed npm run with error `code`.
   static func fix(_ source: PackageSource, _ code: String?) -> String {
     if case .resource = source {
       return "Attach an npm package tarball of OpenClaw: juju attach-resource openclaw openclaw-package=<file>"

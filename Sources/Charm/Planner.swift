@@ -142,7 +142,7 @@ public enum Planner {
 
   // MARK: - Checks
 
-  /// The installed release as part of a service's input digest, so an upgrade restarts the service once.
+  /// Returns the installed release as a line of a service's input digest, so an upgrade restarts the service once.
   private static func releaseMarker(_ inputs: Inputs) -> String {
     inputs.installedVersion.map { "\nopenclaw-release=\($0)" } ?? ""
   }

@@ -72,7 +72,7 @@ public struct SemanticVersion: Comparable, Equatable, Sendable, CustomStringConv
 
 /// The Node.js releases OpenClaw runs on.
 public enum NodeFloor {
-  /// OpenClaw's `engines.node` range since release 2026.9.3, shown in messages.
+  /// OpenClaw's supported Node.js range (`engines.node`) for release 2026.9.3 and later, shown in messages.
   public static let range = ">=24.16.0 <25 || >=26.1.0"
 
   /// Returns whether `version` is in `range`. Node.js 25 is an odd, short-lived release line that OpenClaw does not

@@ -5,7 +5,7 @@ import Testing
 
 /// A hook-tool runner with canned output per tool, which records every call with its arguments.
 ///
-/// Tools without an answer record a test issue. `status-set`, `juju-log` and `application-version-set` succeed by
+/// Tools without canned output record a test issue. `status-set`, `juju-log` and `application-version-set` succeed by
 /// default; `resource-get` fails as Juju does when no file was uploaded.
 final class ScriptedTools: HookToolRunner {
   private(set) var calls: [[String]] = []
@@ -41,8 +41,8 @@ final class ScriptedTools: HookToolRunner {
   var logMessages: [String] { calls.filter { $0[0] == "juju-log" }.map { $0.last ?? "" } }
 }
 
-/// Command lines and machines for the install tests. A bare machine has no Node.js and no OpenClaw; the command
-/// answers make apt-get and npm install them, as the real tools would.
+/// Command lines and machines for the install tests. A bare machine has no Node.js and no OpenClaw. The canned
+/// apt-get and npm runs install them, as the real tools would.
 enum InstallFixture {
   static let keyURL = "https://deb.nodesource.com/gpgkey/nodesource-repo.gpg.key"
   static let curl = "curl --fail --silent --show-error --location --max-time 120 --output "

@@ -31,10 +31,12 @@ import Testing
       Signed-By: /etc/apt/keyrings/nodesource.gpg
 
       """)
-    #expect(source.mode == 0o644 && source.owner == "root")
+    #expect(source.mode == 0o644)
+    #expect(source.owner == "root")
     let preferences = try #require(system.files["/etc/apt/preferences.d/nodesource"])
     #expect(preferences.content == "Package: nodejs\nPin: origin deb.nodesource.com\nPin-Priority: 600\n")
-    #expect(preferences.mode == 0o644 && preferences.owner == "root")
+    #expect(preferences.mode == 0o644)
+    #expect(preferences.owner == "root")
   }
 
   @Test func commandEnvironments() throws {
