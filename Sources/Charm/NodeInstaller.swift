@@ -119,7 +119,8 @@ struct NodeInstaller {
     let update = try command.run("apt-get", ["update", "--error-on=any"] + proxyOptions, proxied: true, extra: apt).get()
     guard update.status == 0 else {
       throw InstallError(
-        "Node.js install failed: apt-get update failed (\(command.summary(update))). \(fix); \(InstallError.retry).")
+        "Node.js install failed: apt-get update failed (\(command.summary(update))). \(Self.fix(update, fix)); "
+          + "\(InstallError.retry).")
     }
 
     let install = try command.run(
@@ -127,9 +128,15 @@ struct NodeInstaller {
     ).get()
     guard install.status == 0 else {
       throw InstallError(
-        "Node.js install failed: apt-get install nodejs failed (\(command.summary(install))). \(fix); "
+        "Node.js install failed: apt-get install nodejs failed (\(command.summary(install))). \(Self.fix(install, fix)); "
           + "\(InstallError.retry).")
     }
+  }
+
+  /// Returns `fix`, or the cause when another apt or dpkg process held the lock, which no setting fixes.
+  private static func fix(_ output: ProcessOutput, _ fix: String) -> String {
+    guard output.stderrText.contains("Could not get lock") else { return fix }
+    return "Another apt or dpkg process, such as unattended-upgrades, holds the package lock"
   }
 
   /// Removes the files `addRepository` writes, skipping any that is already gone.

@@ -95,6 +95,8 @@ import Testing
     (F.aptUpdate, F.failure(100, "E: Failed to fetch https://deb.nodesource.com/node_24.x/dists/nodistro/InRelease"),
      "juju-http-proxy"),
     (F.aptInstall, F.failure(100, "E: Unable to locate package nodejs"), "nodesource-mirror"),
+    (F.aptInstall, F.failure(100, "E: Could not get lock /var/lib/dpkg/lock-frontend. It is held by process 812 (apt-get)"),
+     "holds the package lock"),
   ]
 
   @Test(arguments: 0..<nodeFailures.count)
