@@ -63,6 +63,10 @@ public struct Charm {
       inputs.token = token
       inputs.tokenIsNew = false
     }
+    if event.hookName == "state-storage-attached" {
+      // The volume now hides the state a running service used, so each running service restarts on it.
+      inputs.state.runningInputDigests = [:]
+    }
     let install = try installer.run(&inputs)
     inputs.installedVersion = install.installedVersion
     inputs.openclawInstalled = install.installedVersion != nil

@@ -181,6 +181,9 @@ import Testing
     #expect(status?.status == .blocked)
     #expect(status?.message.contains("useradd: UID 999 is not unique") == true)
     #expect(tools.statuses == ["maintenance: Creating the system user openclaw"])
+
+    system.replaceResponses(F.useradd, .succeeded)
+    #expect(try F.installer(system, tools).ensureUser() == nil)
   }
 
   @Test func existingUserRunsNothing() throws {
