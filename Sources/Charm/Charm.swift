@@ -48,23 +48,44 @@ public struct Charm {
   /// Reads every input once, plans the desired state, converges, and sets the status.
   /// - Parameter token: a token to use in place of the secret's, for the action that has just rotated it.
   private func reconcile(_ event: Event, token: String? = nil) throws {
-    try HostSetup(system: system, paths: paths, log: log).run()
+    let installer = Installer(tools: tools, system: system, paths: paths, log: log, proxy: Proxy(environment: environment))
+    if let blocked = try installer.ensureUser() {
+      log.error(blocked.message)
+      try tools.statusSet(blocked.status, blocked.message)
+      return
+    }
+    try HostSetup(system: system, paths: paths, log: log).run(ownStateVolume: event.hookName == "state-storage-attached")
+    // Storage attaches before install on a new unit: owning the mounted state directory is all there is to do.
+    if event.hookName == "state-storage-attached" && installer.installedVersion() == nil { return }
+
     var inputs = try InputReader(tools: tools, system: system, environment: environment, paths: paths).read(event)
     if let token {
       inputs.token = token
       inputs.tokenIsNew = false
     }
+    if event.hookName == "state-storage-attached" {
+      // The volume now hides the state a running service used, so each running service restarts on it.
+      inputs.state.runningInputDigests = [:]
+    }
+    let install = try installer.run(&inputs)
+    inputs.installedVersion = install.installedVersion
+    inputs.openclawInstalled = install.installedVersion != nil
+    inputs.installStatus = install.status
+    try reportVersion(&inputs)
+
     let plan = Planner.plan(inputs, paths: paths)
-    let status = try Converger(tools: tools, system: system, paths: paths, log: log).converge(plan, inputs)
-    try reportVersion(event)
+    var status = try Converger(tools: tools, system: system, paths: paths, log: log).converge(plan, inputs)
+    // A pending install outranks the workload's own status, unless the workload is blocked too.
+    if let pending = install.status, status.status != .blocked, plan.changesWorkload || pending.status == .blocked {
+      status = pending
+    }
     try tools.statusSet(status.status, status.message)
   }
 
-  /// Reports the installed OpenClaw version after install and upgrades, the hooks where it can change.
-  private func reportVersion(_ event: Event) throws {
-    guard ["install", "upgrade-charm", "start"].contains(event.hookName ?? "") else { return }
-    if let version = OpenClawCLI(system: system, paths: paths).version() {
-      try tools.applicationVersionSet(version)
-    }
+  /// Reports the installed OpenClaw version to Juju when it differs from the one reported last.
+  private func reportVersion(_ inputs: inout Inputs) throws {
+    guard let version = inputs.installedVersion, version != inputs.state.reportedVersion else { return }
+    try tools.applicationVersionSet(version)
+    inputs.state.reportedVersion = version
   }
 }

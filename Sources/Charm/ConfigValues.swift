@@ -21,6 +21,8 @@ enum Option {
   static let sandboxMode = "sandbox-mode"
   static let logLevel = "log-level"
   static let useBrowser = "use-browser"
+  static let openclawVersion = "openclaw-version"
+  static let nodesourceMirror = "nodesource-mirror"
 
   /// A made-up value of each secret option, shown in messages in place of the operator's real one.
   static let secretExamples = [

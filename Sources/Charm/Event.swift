@@ -20,7 +20,7 @@ public enum Event: Equatable, Sendable {
   }
 
   /// Whether this hook tears the unit down rather than converging it.
-  public var isTeardown: Bool { hookName == "stop" || hookName == "remove" }
+  public var isTeardown: Bool { ["stop", "remove", "state-storage-detaching"].contains(hookName ?? "") }
 
   /// The peer relation hook kind (`joined`, `changed`, `departed`, ...), or nil for any other event.
   public var peerRelationKind: String? {
@@ -37,12 +37,13 @@ public enum CharmIdentity {
   public static let user = "openclaw"
 }
 
-/// The hooks this charm handles; Juju may send others (storage, secrets of other kinds), which exit 0 untouched.
+/// The hooks this charm handles; Juju may send others (secrets of other kinds, for example), which exit 0 untouched.
 public enum KnownHooks {
   public static let names: Set<String> = [
     "install", "config-changed", "start", "stop", "remove", "update-status", "upgrade-charm",
     "leader-elected", "leader-settings-changed", "secret-changed",
     "openclaw-cluster-relation-created", "openclaw-cluster-relation-joined", "openclaw-cluster-relation-changed",
     "openclaw-cluster-relation-departed", "openclaw-cluster-relation-broken",
+    "state-storage-attached", "state-storage-detaching",
   ]
 }

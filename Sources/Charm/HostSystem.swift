@@ -53,6 +53,10 @@ public struct HostSystem: System {
     return true
   }
 
+  public func fileExists(_ path: String) -> Bool {
+    access(path, F_OK) == 0
+  }
+
   public func removeFile(_ path: String) throws -> Bool {
     if unlink(path) == 0 { return true }
     if errno == ENOENT { return false }

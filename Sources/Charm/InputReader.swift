@@ -10,12 +10,16 @@ struct InputReader {
   func read(_ event: Event) throws -> Inputs {
     let unitName = environment["JUJU_UNIT_NAME"] ?? ""
     let isLeader = try tools.isLeader()
+    let values = try tools.configGet()
     let config = Result {
-      try CharmConfig.parse(try tools.configGet(), sources: configSources())
+      try CharmConfig.parse(values, sources: configSources())
     }.mapError { error in
       (error as? ConfigError) ?? ConfigError(option: "", message: "\(error)")
     }
     if case .failure(let error) = config, error.option.isEmpty { throw HookToolReadError(error.message) }
+    let installOptions = Result { try InstallOptions.parse(values) }.mapError { error in
+      (error as? ConfigError) ?? ConfigError(option: Option.openclawVersion, message: "\(error)")
+    }
 
     var state = StateStore(system: system, path: paths.stateFile).load()
     if event.peerRelationKind != nil, let id = environment["JUJU_RELATION_ID"], !id.isEmpty {
@@ -44,12 +48,14 @@ struct InputReader {
       tlsFingerprint = try Certificate(system: system, paths: paths).ensure(address: address)
     }
 
-    return Inputs(
+    var inputs = Inputs(
       event: event, unitName: unitName, isLeader: isLeader, config: config, peerRelationId: state.peerRelationId,
       appData: appData, ingressAddress: ingressAddress, token: token, tokenIsNew: tokenIsNew,
       openedPorts: try tools.openedPorts(), state: state, isDeparting: isDeparting,
-      templates: try readTemplates(), openclawInstalled: system.readFile(paths.openclaw) != nil,
-      tlsFingerprint: tlsFingerprint, remotePairingRequest: remotePairingRequest)
+      templates: try readTemplates(), openclawInstalled: false, tlsFingerprint: tlsFingerprint,
+      remotePairingRequest: remotePairingRequest)
+    inputs.installOptions = installOptions
+    return inputs
   }
 
   /// The `ai-provider-keys` secret, read at its latest revision, and the config file manual mode keeps.

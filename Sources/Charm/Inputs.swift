@@ -23,6 +23,12 @@ public struct Inputs: Equatable, Sendable {
   public var isDeparting: Bool
   public var templates: Templates
   public var openclawInstalled: Bool
+  /// The validated `openclaw-version` and `nodesource-mirror`, or the invalid one.
+  public var installOptions: Result<InstallOptions, ConfigError> = .success(InstallOptions())
+  /// The installed OpenClaw release, set by the install step; part of each service's input digest.
+  public var installedVersion: String?
+  /// A blocked or waiting status from the install step, shown in place of the plan's.
+  public var installStatus: UnitStatus?
   /// On the leader with TLS on: the fingerprint of the certificate the gateway serves.
   public var tlsFingerprint: String?
   /// The `pairing` request in the databag of the peer unit this relation hook is about, if any.
@@ -79,6 +85,8 @@ public enum AppDataKey {
   /// Counter the leader raises when it rotates the token, so nodes read the secret again even if a Juju release
   /// does not deliver secret-changed to them.
   public static let tokenRevision = "gateway-token-revision"
+  /// The OpenClaw release the gateway runs. Nodes install a release only when it is not newer than this one.
+  public static let gatewayVersion = "gateway-version"
   /// Returns whether `value` is a Juju secret URI (`secret:` followed by letters and digits).
   public static func isSecretURI(_ value: String) -> Bool {
     guard value.hasPrefix("secret:"), value.count > 7, value.count <= 128 else { return false }
@@ -86,5 +94,5 @@ public enum AppDataKey {
   }
 
   /// The keys the planner owns; pairing results and the token revision are written by their own steps.
-  public static let all = [gatewayHost, gatewayPort, tokenSecret, tlsFingerprint]
+  public static let all = [gatewayHost, gatewayPort, tokenSecret, tlsFingerprint, gatewayVersion]
 }

@@ -19,6 +19,12 @@ public struct LocalState: Codable, Equatable, Sendable {
   public var seenTokenRevision: String?
   /// The node service's input digest when the gateway last listed this node as connected, or nil.
   public var connectedNodeDigest: String?
+  /// The `openclaw-version` value the unit last installed or found installed; a new value means an install.
+  public var requestedVersion: String?
+  /// The SHA-256 of the `openclaw-package` tarball installed last, or nil when the registry's package is installed.
+  public var installedResourceDigest: String?
+  /// The OpenClaw version last passed to `application-version-set`.
+  public var reportedVersion: String?
 
   public init() {}
 }

@@ -59,16 +59,6 @@ struct OpenClawCLI {
   let system: System
   let paths: Paths
 
-  /// Returns the installed version (`openclaw --version`), or nil when it cannot run.
-  func version() -> String? {
-    guard let output = try? system.run(paths.openclaw, ["--version"], environment: environment(token: nil), timeoutSeconds: 30),
-      output.status == 0
-    else { return nil }
-    let text = output.stdoutText.trimmed
-    // Releases print either the bare version or `openclaw <version>`.
-    return text.split(separator: " ").last.map(String.init)
-  }
-
   /// Returns the nodes the gateway lists (`openclaw nodes status --json`), passing the token in the environment.
   ///
   /// On a node unit the config sets `gateway.mode: remote`, so the CLI queries the gateway it points at.

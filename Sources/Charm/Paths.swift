@@ -9,6 +9,16 @@ public struct Paths: Equatable, Sendable {
   public var charmStateDirectory = "/var/lib/openclaw-charm"
   public var stateFile = "/var/lib/openclaw-charm/state.json"
   public var openclaw = "/usr/bin/openclaw"
+  /// The manifest npm installs with OpenClaw; its `version` is the installed release.
+  public var openclawPackageManifest = "/usr/lib/node_modules/openclaw/package.json"
+  /// NodeSource's `node`; npm's global prefix follows from it.
+  public var node = "/usr/bin/node"
+  public var aptKeyrings = "/etc/apt/keyrings"
+  public var nodesourceKeyring = "/etc/apt/keyrings/nodesource.gpg"
+  /// The armored key as downloaded, removed once gpg has converted it.
+  public var nodesourceKeyDownload = "/var/lib/openclaw-charm/nodesource-repo.gpg.key"
+  public var nodesourceSource = "/etc/apt/sources.list.d/nodesource.sources"
+  public var nodesourcePreferences = "/etc/apt/preferences.d/nodesource"
   public var tlsDirectory = "/var/lib/openclaw/tls"
   public var certificate = "/var/lib/openclaw/tls/gateway.crt"
   public var certificateKey = "/var/lib/openclaw/tls/gateway.key"

@@ -13,9 +13,7 @@ public enum Planner {
     case .success(let value): config = value
     }
     guard inputs.openclawInstalled else {
-      return .keep(
-        inputs.state,
-        UnitStatus(.blocked, "OpenClaw is not installed at \(paths.openclaw); install it, then run juju resolve."))
+      return .keep(inputs.state, inputs.installStatus ?? UnitStatus(.waiting, "Waiting for OpenClaw to be installed"))
     }
     guard inputs.peerRelationId != nil else {
       return .keep(inputs.state, UnitStatus(.waiting, "Waiting for the \(CharmIdentity.peerEndpoint) peer relation"))
@@ -55,10 +53,13 @@ public enum Planner {
       ManagedFile(path: paths.unitFile(CharmIdentity.gatewayService), content: unit, mode: 0o644, owner: "root"),
     ]
     plan.removedFiles = [paths.unitFile(CharmIdentity.nodeService), paths.nodeEnvironment]
-    // OpenClaw reloads openclaw.json by itself (hybrid mode), so only the unit and environment restart it.
+    // OpenClaw reloads openclaw.json by itself (hybrid mode), so only the unit, the environment and a new
+    // release restart it.
     plan.services = [
       ServicePlan(name: CharmIdentity.nodeService, running: false),
-      ServicePlan(name: CharmIdentity.gatewayService, running: true, inputDigest: SHA256.hex(unit + environment)),
+      ServicePlan(
+        name: CharmIdentity.gatewayService, running: true,
+        inputDigest: SHA256.hex(unit + environment + releaseMarker(inputs))),
     ]
     plan.ports = ["\(config.gatewayPort)/tcp"]
 
@@ -67,6 +68,7 @@ public enum Planner {
       AppDataKey.gatewayHost: address,
       AppDataKey.gatewayPort: String(config.gatewayPort),
       AppDataKey.tlsFingerprint: inputs.tlsFingerprint ?? "",
+      AppDataKey.gatewayVersion: inputs.installedVersion ?? "",
     ]
     if !inputs.tokenIsNew { published[AppDataKey.tokenSecret] = inputs.appData[AppDataKey.tokenSecret] }
     for key in AppDataKey.all where key != AppDataKey.tokenSecret || !inputs.tokenIsNew {
@@ -131,13 +133,19 @@ public enum Planner {
       ManagedFile(path: paths.unitFile(CharmIdentity.nodeService), content: unit, mode: 0o644, owner: "root"),
     ]
     plan.services[1] = ServicePlan(
-      name: CharmIdentity.nodeService, running: true, inputDigest: SHA256.hex(unit + environment + config))
+      name: CharmIdentity.nodeService, running: true,
+      inputDigest: SHA256.hex(unit + environment + config + releaseMarker(inputs)))
     plan.node = settings
     plan.status = UnitStatus(.waiting, "Node connecting to \(host):\(port)")
     return plan
   }
 
   // MARK: - Checks
+
+  /// Returns the installed release as a line of a service's input digest, so an upgrade restarts the service once.
+  private static func releaseMarker(_ inputs: Inputs) -> String {
+    inputs.installedVersion.map { "\nopenclaw-release=\($0)" } ?? ""
+  }
 
   private static func environmentFile(_ variables: [String: String]) throws -> String {
     do {

@@ -40,6 +40,8 @@ public protocol System {
   func readFile(_ path: String) -> [UInt8]?
   /// Replaces the file atomically unless it already has this content, owner and mode; returns whether it changed.
   func writeFile(_ file: ManagedFile) throws -> Bool
+  /// Returns whether a file, directory or symbolic link's target exists at `path`, without reading it.
+  func fileExists(_ path: String) -> Bool
   /// Removes the file if it exists; returns whether it existed.
   func removeFile(_ path: String) throws -> Bool
   /// Creates the directory if missing and sets its owner and mode.

@@ -1,6 +1,7 @@
 import HookTools
 
-/// The stop and remove hooks: the unit is leaving, so its services stop and its files go.
+/// The stop and remove hooks: the unit is leaving, so its services stop and its files go. The state storage's
+/// detaching hook stops the services too, before Juju unmounts their state directory.
 struct Teardown {
   let tools: HookTools
   let system: System
@@ -9,6 +10,16 @@ struct Teardown {
 
   func run(_ event: Event) throws {
     let services = Services(system: system)
+    if event.hookName == "state-storage-detaching" {
+      // Juju runs this before stop on a dying unit. A unit that stays keeps its services stopped until the next
+      // hook starts them again on the root file system's /var/lib/openclaw.
+      for service in [CharmIdentity.gatewayService, CharmIdentity.nodeService]
+      where system.readFile(paths.unitFile(service)) != nil {
+        try services.disableAndStop(service)
+        log.info("Stopped \(service) before the state storage detaches")
+      }
+      return
+    }
     if event.hookName == "stop" {
       for service in [CharmIdentity.gatewayService, CharmIdentity.nodeService]
       where system.readFile(paths.unitFile(service)) != nil {

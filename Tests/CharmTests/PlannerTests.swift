@@ -105,16 +105,45 @@ import Testing
     #expect(plan.appDataChanges.isEmpty)
   }
 
-  @Test func missingOpenClawBlocks() {
+  @Test func missingOpenClawShowsInstallStatus() {
     var inputs = Fixture.leader()
     inputs.openclawInstalled = false
+    inputs.installStatus = UnitStatus(.blocked, "OpenClaw install failed: npm error code ETARGET")
     let plan = Planner.plan(inputs, paths: Fixture.paths)
-    #expect(plan.status.status == .blocked)
-    #expect(plan.status.message.contains("/usr/bin/openclaw"))
+    #expect(!plan.changesWorkload)
+    #expect(plan.status == inputs.installStatus)
+  }
+
+  @Test func releaseChangeRestartsGateway() {
+    var inputs = Fixture.leader()
+    inputs.installedVersion = "2026.9.3"
+    let before = Planner.plan(inputs, paths: Fixture.paths)
+    inputs.installedVersion = "2026.10.2"
+    let after = Planner.plan(inputs, paths: Fixture.paths)
+    #expect(before.services[1].inputDigest != after.services[1].inputDigest)
+    #expect(after.appDataChanges["gateway-version"] == "2026.10.2")
+  }
+
+  @Test func gatewayVersionPublishedOnlyOnChange() {
+    var appData = Fixture.publishedAppData
+    appData["gateway-version"] = "2026.9.3"
+    var inputs = Fixture.leader(appData: appData)
+    inputs.installedVersion = "2026.9.3"
+    let plan = Planner.plan(inputs, paths: Fixture.paths)
+    #expect(plan.appDataChanges["gateway-version"] == nil)
   }
 }
 
 @Suite struct PlannerNodeTests {
+  @Test func releaseChangeRestartsNode() {
+    var inputs = Fixture.node()
+    inputs.installedVersion = "2026.9.3"
+    let before = Planner.plan(inputs, paths: Fixture.paths)
+    inputs.installedVersion = "2026.10.2"
+    let after = Planner.plan(inputs, paths: Fixture.paths)
+    #expect(before.services[1].inputDigest != after.services[1].inputDigest)
+  }
+
   @Test func nodeRunsNodeOnly() {
     let plan = Planner.plan(Fixture.node(), paths: Fixture.paths)
     #expect(plan.role == .node)

@@ -24,6 +24,26 @@ import Testing
     #expect(config["verbose"] == .bool(true))
   }
 
+  @Test func resourceGetPrintsPath() throws {
+    runner.answer(["resource-get", "openclaw-package"], stdout: "/var/lib/juju/agents/unit-openclaw-0/resources/openclaw-package/openclaw.tgz\n")
+    #expect(try tools.resourceGet("openclaw-package") == "/var/lib/juju/agents/unit-openclaw-0/resources/openclaw-package/openclaw.tgz")
+  }
+
+  @Test func resourceGetWithoutUploadFails() {
+    runner.answer(
+      ["resource-get", "openclaw-package"], status: 1,
+      stderr: #"ERROR could not download resource: resource "openclaw-package" not found"#)
+    #expect(throws: HookToolError.self) { try tools.resourceGet("openclaw-package") }
+  }
+
+  @Test func storageGetOfHookAndById() throws {
+    runner.answer(["storage-get", "--format=json"], stdout: #"{"kind":"filesystem","location":"/var/lib/openclaw"}"# + "\n")
+    #expect(try tools.storageGet() == StorageInstance(kind: "filesystem", location: "/var/lib/openclaw"))
+    runner.answer(
+      ["storage-get", "--format=json", "-s", "state/0"], stdout: #"{"kind":"filesystem","location":"/srv/state"}"# + "\n")
+    #expect(try tools.storageGet("state/0").location == "/srv/state")
+  }
+
   @Test func relationIdsListAndNull() throws {
     runner.answer(["relation-ids", "--format=json", "openclaw-cluster"], stdout: #"["openclaw-cluster:0"]"# + "\n")
     #expect(try tools.relationIds("openclaw-cluster") == ["openclaw-cluster:0"])
