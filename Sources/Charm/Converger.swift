@@ -125,7 +125,11 @@ struct Converger {
     do {
       let paired = try Pairing(cli: cli, log: log).approve(peers: inputs.state.peerAddresses, token: token)
       let entries = try cli.nodesStatus(token: token)
-      if countsNodes { state.connectedNodes = NodeInventory.connectedUnits(entries, peers: inputs.state.peerAddresses) }
+      if countsNodes {
+        state.connectedNodes = NodeInventory.connectedUnits(
+          entries, peers: inputs.state.peerAddresses, polling: inputs.event.hookName == "update-status", system: system
+        ) { try cli.nodesStatus(token: token) }
+      }
       let approved = entries.compactMap { entry -> String? in
         guard entry.commandsApproved != false, entry.paired != false else { return nil }
         return Pairing.matchingUnit(entry.displayName, entry.remoteIp, inputs.state.peerAddresses)

@@ -13,6 +13,26 @@ enum NodeInventory {
     }.sorted()
   }
 
+  /// 10 polls 500 ms apart: in update-status, nodes that reconnect after a gateway restart get 5 seconds to
+  /// appear in the count.
+  static let pollAttempts = 10
+  static let pollIntervalMilliseconds = 500
+
+  /// Returns the connected peer units from `entries`; in update-status, while some peer unit is missing, asks
+  /// `list` again for a bounded time.
+  static func connectedUnits(
+    _ entries: [NodeEntry], peers: [String: String], polling: Bool, system: System, list: () throws -> [NodeEntry]
+  ) -> [String] {
+    var connected = connectedUnits(entries, peers: peers)
+    guard polling else { return connected }
+    for _ in 1..<pollAttempts where connected.count < peers.count {
+      system.pause(milliseconds: pollIntervalMilliseconds)
+      guard let again = try? list() else { break }
+      connected = connectedUnits(again, peers: peers)
+    }
+    return connected
+  }
+
   /// Returns the status suffix, such as ` (2/3 nodes connected)`, or "" when the gateway has no peer units.
   static func suffix(_ state: LocalState) -> String {
     let peers = state.peerAddresses.keys

@@ -37,6 +37,9 @@ struct StateArchive {
       let reason = output.stderrText.split(separator: "\n").first.map(String.init) ?? "exit status \(output.status)"
       throw ArchiveProblem(description: "\(path) is not a readable tar.gz archive (\(reason))")
     }
+    guard !output.stdoutText.isEmpty else {
+      throw ArchiveProblem(description: "\(path) is not a readable tar.gz archive (it lists no members)")
+    }
     try Self.check(listing: output.stdoutText)
   }
 
