@@ -42,7 +42,7 @@ struct BackupAction {
     log.info("Backed up \(paths.stateDirectory) to \(path)")
   }
 
-  /// The current UTC time as `20261204T231500Z`, which sorts in time order.
+  /// Returns the current UTC time as `20261204T231500Z`, which sorts in time order.
   static func timestamp() -> String {
     var now = time(nil)
     var parts = tm()

@@ -49,7 +49,7 @@ struct Converger {
         if try !stayedDown || services.isActive(nodeService.name) {
           status = try checkNode(node, token: token, restarted: restarted, services, inputs, &state)
           if isUpdateStatus {
-            // A blocked node (token or certificate rejected) runs; its own status says why it is not connected.
+            // A blocked node (token or certificate rejected) runs, and its own status names why it is not connected.
             try health.checkNode(nodeService, connected: status.status != .waiting, &state)
           }
         }

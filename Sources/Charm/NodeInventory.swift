@@ -18,7 +18,7 @@ enum NodeInventory {
   static let pollAttempts = 10
   static let pollIntervalMilliseconds = 500
 
-  /// Returns the connected peer units from `entries`; in update-status, while some peer unit is missing, asks
+  /// Returns the connected peer units from `entries`; in update-status, while some peer unit is missing, calls
   /// `list` again for a bounded time.
   static func connectedUnits(
     _ entries: [NodeEntry], peers: [String: String], polling: Bool, system: System, list: () throws -> [NodeEntry]
@@ -41,8 +41,8 @@ enum NodeInventory {
     return " (\(connected)/\(peers.count) nodes connected)"
   }
 
-  /// Whether a peer hook without a pairing pass asks the gateway for its listing: only while some peer unit
-  /// is not counted as connected, so a settled cluster costs no query.
+  /// Returns whether a peer hook without a pairing pass requests the gateway's listing: only while some peer
+  /// unit is not counted as connected, so a settled cluster costs no query.
   static func needsRefresh(_ event: Event, _ state: LocalState) -> Bool {
     guard event.peerRelationKind == "changed" else { return false }
     let connected = Set(state.connectedNodes ?? [])

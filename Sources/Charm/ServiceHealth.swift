@@ -4,15 +4,15 @@ import HookTools
 /// node through the gateway's view of it (`NodeConnection`).
 ///
 /// A service that is down or unhealthy is restarted once and polled. When it stays down, the unit reports the
-/// service, the reason and the fix, and `LocalState.serviceFailures` keeps every later hook from restarting it
-/// again until its inputs change or it runs again, for example after an operator restarted it by hand.
+/// service, the reason and the fix. `LocalState.serviceFailures` then keeps later hooks from restarting it again
+/// until its inputs change or it runs again, for example after an operator restarted it by hand.
 struct ServiceHealth {
   let system: System
   let paths: Paths
   let services: Services
   let log: Log
 
-  /// 30 polls 500 ms apart: a restarted gateway that does not answer within 15 seconds is reported down.
+  /// 30 polls 500 ms apart: a restarted gateway that fails its health check for 15 seconds is reported down.
   static let pollAttempts = 30
   static let pollIntervalMilliseconds = 500
 
@@ -24,7 +24,7 @@ struct ServiceHealth {
     return failure
   }
 
-  /// Checks the gateway: running and answering `openclaw health --json`. Restarts it once when it is not,
+  /// Checks that the gateway runs and passes `openclaw health --json`. Restarts it once when it does not,
   /// unless this hook has just started it or it already stayed down after a restart with the same inputs.
   /// Returns whether it restarted the gateway.
   @discardableResult

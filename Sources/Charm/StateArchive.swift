@@ -1,6 +1,6 @@
 import HookTools
 
-/// A problem that makes an archive unfit for restore; the message says what is wrong and what to use instead.
+/// A problem that makes an archive unfit for restore. The message names the problem and what to use instead.
 struct ArchiveProblem: Error, Equatable, CustomStringConvertible {
   var description: String
 }
@@ -74,7 +74,7 @@ struct StateArchive {
         name = parts[0]
         target = parts[1]
       default:
-        throw ArchiveProblem(description: "member \(name) is a device, pipe or socket; a state backup holds none")
+        throw ArchiveProblem(description: "member \(name) is a device, pipe or socket, which a state backup does not contain")
       }
       let components = try memberComponents(name)
       if components == [root, "openclaw.json"] && type == "-" { hasConfig = true }
@@ -87,7 +87,7 @@ struct StateArchive {
       }
     }
     guard hasConfig else {
-      throw ArchiveProblem(description: "the archive holds no \(root)/openclaw.json; pass an archive the backup action made")
+      throw ArchiveProblem(description: "the archive contains no \(root)/openclaw.json; pass an archive the backup action made")
     }
   }
 
@@ -101,7 +101,7 @@ struct StateArchive {
     return components
   }
 
-  /// Whether `target`, read from the directory `base`, stays under `openclaw/`.
+  /// Returns whether `target`, resolved from the directory `base`, stays under `openclaw/`.
   private static func inside(_ base: [String], _ target: String) -> Bool {
     var resolved = base
     for component in target.split(separator: "/") where component != "." {

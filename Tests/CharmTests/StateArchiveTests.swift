@@ -45,7 +45,7 @@ import Testing
   @Test func archiveWithoutConfigIsRejected() throws {
     let listing = "drwxr-x--- 999/995 0 2026-12-04 23:10 openclaw/\n-rw------- 999/995 3 2026-12-04 23:10 openclaw/x"
     let problem = try #require(Self.problem(listing))
-    #expect(problem.contains("no openclaw/openclaw.json"))
+    #expect(problem.contains("contains no openclaw/openclaw.json"))
   }
 
   @Test func modelsFromObjectOrString() {

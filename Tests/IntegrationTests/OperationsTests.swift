@@ -13,7 +13,7 @@ import Testing
     return (leader, unit.workloadCurrent, unit.workloadMessage)
   }
 
-  /// The juju-log lines of one unit that contain `text`.
+  /// Returns the juju-log lines of one unit that contain `text`.
   private func logLines(_ sim: Sim, _ unit: String, containing text: String) throws -> [String] {
     try sim.must("debug-log", unit).split(separator: "\n").map(String.init).filter { $0.contains(text) }
   }
@@ -203,7 +203,7 @@ import Testing
       "/tmp/traversal.tar.gz": "outside the archive's openclaw/ directory",
       "/tmp/link.tar.gz": "links to /etc/passwd",
       "/tmp/device.tar.gz": "device",
-      "/tmp/noconfig.tar.gz": "no openclaw/openclaw.json",
+      "/tmp/noconfig.tar.gz": "contains no openclaw/openclaw.json",
       "/tmp/notar.tar.gz": "not a readable tar.gz archive",
       "/tmp/plain.tar.gz": "not a gzip file",
       "/tmp/missing.tar.gz": "does not exist",
