@@ -163,6 +163,8 @@ import Testing
       let unitFile = try UnitFiles(sim, unit: node).content("/etc/systemd/system/openclaw-node.service") ?? ""
       #expect(unitFile.contains("--tls --tls-fingerprint \(newFingerprint)"), "\(node) does not pin the new certificate")
     }
+    // The leader counted the nodes before they pinned the new certificate; its next update-status counts them.
+    try sim.must("update-status")
     try expectConverged(sim, after: "a replaced certificate and update-status")
   }
 
