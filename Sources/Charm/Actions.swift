@@ -21,6 +21,10 @@ struct Actions {
     case "rotate-gateway-token": try rotateGatewayToken()
     case "approve-nodes": try approveNodes()
     case "list-nodes": try listNodes()
+    case "list-models": try ListModelsAction(tools: tools, system: system, paths: paths).run()
+    case "backup": try BackupAction(tools: tools, system: system, paths: paths, log: log, unitName: unitName).run()
+    case "restore":
+      try RestoreAction(tools: tools, system: system, paths: paths, log: log, reconcile: { try reconcile(nil) }).run()
     default:
       try tools.actionFail("Action '\(name)' is not supported by this charm; see actions.yaml for the list.")
     }

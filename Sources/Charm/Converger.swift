@@ -20,17 +20,45 @@ struct Converger {
       try writeFiles(plan, services, &state)
       try convergePorts(plan.ports, opened: inputs.openedPorts)
       let restarted = try startServices(plan, services, &state)
+      let health = ServiceHealth(system: system, paths: paths, services: services, log: log)
+      let isUpdateStatus = inputs.event.hookName == "update-status"
+      let gatewayService = plan.services.first { $0.name == CharmIdentity.gatewayService && $0.running }
+      var gatewayRestarted = restarted
+      if isUpdateStatus, let gatewayService, let token = inputs.token {
+        gatewayRestarted = try health.checkGateway(gatewayService, token: token, justStarted: restarted, &state)
+          || restarted
+      }
 
+      // Right after a gateway restart the nodes are still reconnecting, so that listing keeps the last count.
       var changes = plan.appDataChanges
       if plan.runsPairing, let token = inputs.token {
-        changes.merge(pairingChanges(inputs, token: token)) { _, new in new }
+        changes.merge(pairingChanges(inputs, token: token, countsNodes: !gatewayRestarted, &state)) { _, new in new }
+      } else if plan.role == .gateway, !gatewayRestarted, let token = inputs.token,
+        NodeInventory.needsRefresh(inputs.event, state)
+      {
+        refreshInventory(token: token, &state)
       }
       if plan.createsTokenSecret || !changes.isEmpty {
         if let waiting = try publish(plan, inputs, changes) { status = waiting }
       }
 
-      if let node = plan.node, let token = inputs.token {
-        status = try checkNode(node, token: token, restarted: restarted, services, inputs, &state)
+      let nodeService = plan.services.first { $0.name == CharmIdentity.nodeService && $0.running }
+      if let node = plan.node, let token = inputs.token, let nodeService {
+        // A node that stayed down after a restart is not checked, which would restart it again.
+        let stayedDown = ServiceHealth.failure(nodeService, state) != nil
+        if try !stayedDown || services.isActive(nodeService.name) {
+          status = try checkNode(node, token: token, restarted: restarted, services, inputs, &state)
+          if isUpdateStatus {
+            // A blocked node (token or certificate rejected) runs, and its own status names why it is not connected.
+            try health.checkNode(nodeService, connected: status.status != .waiting, &state)
+          }
+        }
+      }
+
+      if let service = plan.services.first(where: { $0.running && ServiceHealth.failure($0, state) != nil }) {
+        status = ServiceHealth.status(service.name, ServiceHealth.failure(service, state)!)
+      } else if plan.role == .gateway && status.status == .active {
+        status.message += NodeInventory.suffix(state)
       }
     }
 
@@ -90,11 +118,19 @@ struct Converger {
   ///
   /// When the gateway does not respond yet, because it started a moment ago, both values stay as they are. The
   /// next hook or the node's own request runs the pass again.
-  private func pairingChanges(_ inputs: Inputs, token: String) -> [String: String] {
+  private func pairingChanges(
+    _ inputs: Inputs, token: String, countsNodes: Bool, _ state: inout LocalState
+  ) -> [String: String] {
     let cli = OpenClawCLI(system: system, paths: paths)
     do {
       let paired = try Pairing(cli: cli, log: log).approve(peers: inputs.state.peerAddresses, token: token)
-      let approved = try cli.nodesStatus(token: token).compactMap { entry -> String? in
+      let entries = try cli.nodesStatus(token: token)
+      if countsNodes {
+        state.connectedNodes = NodeInventory.connectedUnits(
+          entries, peers: inputs.state.peerAddresses, polling: inputs.event.hookName == "update-status", system: system
+        ) { try cli.nodesStatus(token: token) }
+      }
+      let approved = entries.compactMap { entry -> String? in
         guard entry.commandsApproved != false, entry.paired != false else { return nil }
         return Pairing.matchingUnit(entry.displayName, entry.remoteIp, inputs.state.peerAddresses)
       }
@@ -108,6 +144,12 @@ struct Converger {
       log.warning("Pairing pass skipped: \(error)")
       return [:]
     }
+  }
+
+  /// Updates the node inventory from the gateway's listing; an unreachable gateway leaves the last count.
+  private func refreshInventory(token: String, _ state: inout LocalState) {
+    guard let entries = try? OpenClawCLI(system: system, paths: paths).nodesStatus(token: token) else { return }
+    state.connectedNodes = NodeInventory.connectedUnits(entries, peers: state.peerAddresses)
   }
 
   /// Checks the node's connection and leaves its pairing request in this unit's databag when it changed.
@@ -162,7 +204,10 @@ struct Converger {
   private func startServices(_ plan: Plan, _ services: Services, _ state: inout LocalState) throws -> Bool {
     var restarted = false
     for service in plan.services where service.running {
+      let stayedDown = ServiceHealth.failure(service, state) != nil
       if !(try services.isActive(service.name)) {
+        // Restarted once already with these inputs; ServiceHealth reports it instead.
+        if stayedDown { continue }
         try services.enableAndStart(service.name)
         log.info("Started \(service.name)")
         restarted = true

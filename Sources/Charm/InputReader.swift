@@ -59,7 +59,7 @@ struct InputReader {
   }
 
   /// The `ai-provider-keys` secret, read at its latest revision, and the config file manual mode keeps.
-  private func configSources() -> ConfigSources {
+  func configSources() -> ConfigSources {
     ConfigSources(
       readSecret: { [tools] uri in
         do {

@@ -25,6 +25,22 @@ public struct LocalState: Codable, Equatable, Sendable {
   public var installedResourceDigest: String?
   /// The OpenClaw version last passed to `application-version-set`.
   public var reportedVersion: String?
+  /// On the gateway: the peer units the gateway last listed as paired and connected; nil until first asked.
+  public var connectedNodes: [String]?
+  /// Services that stayed down after the charm restarted them once. The charm does not restart them again while
+  /// their inputs stay the same, so a service that keeps dying is not restarted by every hook.
+  public var serviceFailures: [String: ServiceFailure]?
 
   public init() {}
+}
+
+/// A service that stayed down after one restart: the inputs it had then and what the unit status says.
+public struct ServiceFailure: Codable, Equatable, Sendable {
+  public var inputDigest: String
+  public var message: String
+
+  public init(inputDigest: String, message: String) {
+    self.inputDigest = inputDigest
+    self.message = message
+  }
 }

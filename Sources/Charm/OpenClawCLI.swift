@@ -67,6 +67,14 @@ struct OpenClawCLI {
     return try runJSON(Listing.self, ["nodes", "status", "--json"], token: token).nodes ?? []
   }
 
+  /// Returns whether the gateway answers `openclaw health --json` with `ok: true`; throws when it cannot be reached.
+  ///
+  /// The CLI speaks TLS when the gateway does, so one check serves both, and needs no HTTP client in the charm.
+  func health(token: String) throws -> Bool {
+    struct Health: Decodable { var ok: Bool? }
+    return try runJSON(Health.self, ["health", "--json"], token: token).ok == true
+  }
+
   /// Returns pending and paired devices (`openclaw devices list --json`).
   func devicesList(token: String) throws -> DeviceListing {
     try runJSON(DeviceListing.self, ["devices", "list", "--json"], token: token)

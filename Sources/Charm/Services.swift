@@ -9,12 +9,28 @@ struct Services {
     try run(["is-active", "--quiet", name], allowFailure: true).status == 0
   }
 
+  /// Returns the unit's properties `names` (`systemctl show`), for the reason a service is down.
+  func show(_ name: String, _ names: [String]) throws -> [String: String] {
+    let output = try run(["show", "--property=" + names.joined(separator: ","), name])
+    var properties: [String: String] = [:]
+    for line in output.stdoutText.split(separator: "\n") {
+      guard let equals = line.firstIndex(of: "=") else { continue }
+      properties[String(line[..<equals])] = String(line[line.index(after: equals)...])
+    }
+    return properties
+  }
+
   func daemonReload() throws { try run(["daemon-reload"]) }
 
   /// Enables `name` at boot and starts it now.
   func enableAndStart(_ name: String) throws { try run(["enable", "--now", name]) }
 
   func restart(_ name: String) throws { try run(["restart", name]) }
+
+  /// Stops `name` for a moment, leaving it enabled.
+  func stop(_ name: String) throws { try run(["stop", name]) }
+
+  func start(_ name: String) throws { try run(["start", name]) }
 
   /// Stops `name` and keeps it from starting at boot; a unit systemd does not know is already stopped.
   func disableAndStop(_ name: String) throws {

@@ -55,9 +55,14 @@ struct UnitCommands {
     if let (unitName, path) = splitTarget(source) {
       let unit = try simulator.unit(named: unitName)
       try simulator.ensureHolder(unit.name)
+      // The first line is the file's mode: like scp, a new copy gets the mode of the original.
       let result = try UnitMachine.runScript(
-        unit: simulator.state.units[unit.name]!, paths: simulator.paths, script: "base64 < \"$1\"", arguments: [path])
-      guard result.status == 0, let data = Data(base64Encoded: result.output, options: .ignoreUnknownCharacters) else {
+        unit: simulator.state.units[unit.name]!, paths: simulator.paths, script: "stat -c %a \"$1\" && base64 < \"$1\"",
+        arguments: [path])
+      let lines = result.output.split(separator: "\n", maxSplits: 1)
+      guard result.status == 0, lines.count == 2, let mode = Int(lines[0], radix: 8),
+        let data = Data(base64Encoded: String(lines[1]), options: .ignoreUnknownCharacters)
+      else {
         throw UnitCommandError.copyFailed(result.output.trimmingCharacters(in: .whitespacesAndNewlines))
       }
       var target = destination
@@ -65,7 +70,9 @@ struct UnitCommands {
       if FileManager.default.fileExists(atPath: target, isDirectory: &isDirectory), isDirectory.boolValue {
         target += "/" + (path as NSString).lastPathComponent
       }
-      guard FileManager.default.createFile(atPath: target, contents: data) else {
+      let existed = FileManager.default.fileExists(atPath: target)
+      guard FileManager.default.createFile(atPath: target, contents: data, attributes: existed ? nil : [.posixPermissions: mode])
+      else {
         throw UnitCommandError.copyFailed("cannot write \(target)")
       }
       return 0

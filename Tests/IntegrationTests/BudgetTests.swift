@@ -138,8 +138,8 @@ import Testing
     #expect(version <= 2 + Self.applicationWritesPerAddedUnit * 3, "application data versions: \(version)")
   }
 
-  /// No hook waits a fixed time: the only sleep is the pause between polls of the node's connection, which ends as
-  /// soon as the gateway lists the node in a settled state and runs at most `pollAttempts` times.
+  /// No hook waits a fixed time: the only sleep is the pause between the polls of a service's state, each of
+  /// which ends as soon as the state settles and runs at most `pollAttempts` times.
   @Test func noFixedDelayInShippedSources() throws {
     let sleepCalls = ["usleep(", "nanosleep(", "sleep(", "Thread.sleep", "Task.sleep", "clock_nanosleep("]
     var sleepSites: [String] = []
@@ -154,15 +154,23 @@ import Testing
     }
     #expect(sleepSites.count == 1, "sleeps: \(sleepSites)")
     #expect(sleepSites.allSatisfy { $0.hasPrefix("HostSystem.swift:") }, "sleeps: \(sleepSites)")
-    #expect(pauseSites.count == 1, "pauses: \(pauseSites)")
-    #expect(pauseSites.allSatisfy { $0.hasPrefix("NodeConnection.swift:") }, "pauses: \(pauseSites)")
+    // The node's connection, the gateway's health after a restart, and the node count in update-status.
+    let polls = [
+      "NodeConnection.swift": "if observation.isSettled { break }",
+      "ServiceHealth.swift": "if problem == nil { return nil }",
+      "NodeInventory.swift": "where connected.count < peers.count",
+    ]
+    #expect(pauseSites.count == polls.count, "pauses: \(pauseSites)")
+    #expect(pauseSites.allSatisfy { site in polls.keys.contains { site.hasPrefix($0 + ":") } }, "pauses: \(pauseSites)")
 
-    let connection = try String(
-      contentsOf: Sim.repository.appendingPathComponent("Sources/Charm/NodeConnection.swift"), encoding: .utf8)
-    let attempts = try #require(Self.integerConstant("pollAttempts", in: connection))
-    let interval = try #require(Self.integerConstant("pollIntervalMilliseconds", in: connection))
-    #expect(attempts * interval <= 15_000, "a poll may wait \(attempts) x \(interval) ms")
-    #expect(connection.contains("if observation.isSettled { break }"), "the poll must end once the state is settled")
+    for (file, stop) in polls {
+      let source = try String(
+        contentsOf: Sim.repository.appendingPathComponent("Sources/Charm/" + file), encoding: .utf8)
+      let attempts = try #require(Self.integerConstant("pollAttempts", in: source))
+      let interval = try #require(Self.integerConstant("pollIntervalMilliseconds", in: source))
+      #expect(attempts * interval <= 15_000, "\(file): a poll may wait \(attempts) x \(interval) ms")
+      #expect(source.contains(stop), "\(file): the poll must end once the state is settled")
+    }
   }
 
   /// Returns the path and text of each Swift file of the targets that go into the charm.

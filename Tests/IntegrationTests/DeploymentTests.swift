@@ -18,7 +18,7 @@ import Testing
     let (leaderName, leader) = leaders.first!
     let gateway = "\(leader.address):18789"
     #expect(leader.workloadCurrent == "active")
-    #expect(leader.workloadMessage == "Gateway: https://\(gateway)")
+    #expect(leader.workloadMessage == "Gateway: https://\(gateway) (2/2 nodes connected)")
     #expect(leader.openPorts == ["18789/tcp"])
 
     for (name, unit) in units where name != leaderName {
@@ -87,7 +87,7 @@ import Testing
     let units = try sim.units()
     #expect(units.count == 3)
     let leader = try #require(units.first { $0.value.isLeader })
-    #expect(leader.value.workloadMessage == "Gateway: https://\(leader.value.address):18789")
+    #expect(leader.value.workloadMessage == "Gateway: https://\(leader.value.address):18789 (2/2 nodes connected)")
     for (name, unit) in units where name != leader.key {
       #expect(unit.workloadMessage == "Node connected to \(leader.value.address):18789", "\(name)")
     }

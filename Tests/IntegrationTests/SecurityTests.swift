@@ -163,6 +163,8 @@ import Testing
       let unitFile = try UnitFiles(sim, unit: node).content("/etc/systemd/system/openclaw-node.service") ?? ""
       #expect(unitFile.contains("--tls --tls-fingerprint \(newFingerprint)"), "\(node) does not pin the new certificate")
     }
+    // The leader counted the nodes before they pinned the new certificate; its next update-status counts them.
+    try sim.must("update-status")
     try expectConverged(sim, after: "a replaced certificate and update-status")
   }
 
@@ -325,7 +327,7 @@ import Testing
       let lines = table.split(separator: "\n").map(String.init)
       func line(_ unit: String) -> String { lines.first { $0.hasPrefix(unit + " ") || $0.hasPrefix(unit + "* ") } ?? "" }
       #expect(line(leader).contains(" active "), "after \(step): \(line(leader))")
-      #expect(line(leader).hasSuffix("Gateway: https://\(target)"), "after \(step): \(line(leader))")
+      #expect(line(leader).hasSuffix("Gateway: https://\(target) (2/2 nodes connected)"), "after \(step): \(line(leader))")
       for node in nodes {
         #expect(line(node).contains(" active "), "after \(step): \(line(node))")
         #expect(line(node).hasSuffix("Node connected to \(target)"), "after \(step): \(line(node))")

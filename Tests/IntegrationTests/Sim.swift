@@ -290,7 +290,13 @@ extension Sim {
     for (name, unit) in units {
       let agent = (unit["juju-status"] as? [String: Any])?["current"] as? String ?? ""
       if agent != "idle" { problems.append("\(name): agent is \(agent), expected idle") }
-      let expected = name == leader ? "Gateway: \(tls ? "https" : "http")://\(target)" : "Node connected to \(target)"
+      var expected = name == leader ? "Gateway: \(tls ? "https" : "http")://\(target)" : "Node connected to \(target)"
+      if name == leader && !nodes.isEmpty {
+        // The leader counts the nodes the gateway listed as connected in its last look; nodes still connecting
+        // may be missing from that count.
+        let counted = connected ? nodes.count : Sim.connectedCount(in: unit.workloadMessage) ?? nodes.count
+        expected += " (\(counted)/\(nodes.count) nodes connected)"
+      }
       let connecting = !connected && name != leader && unit.workloadCurrent == "waiting"
         && Sim.endpoints(in: unit.workloadMessage).allSatisfy { $0 == target }
       if !connecting && (unit.workloadCurrent != "active" || unit.workloadMessage != expected) {
@@ -334,6 +340,12 @@ extension Sim {
   enum Role { case gateway, node }
 
   /// Returns the `<IPv4 address>:<port>` pairs in a status message.
+  /// Returns n of the leader's ` (n/m nodes connected)`, or nil when the message has no such suffix.
+  static func connectedCount(in message: String) -> Int? {
+    guard let open = message.lastIndex(of: "("), let slash = message[open...].firstIndex(of: "/") else { return nil }
+    return Int(message[message.index(after: open)..<slash])
+  }
+
   static func endpoints(in message: String) -> [String] {
     let pattern = try! NSRegularExpression(pattern: "[0-9]+(\\.[0-9]+){3}:[0-9]+")
     let range = NSRange(message.startIndex..., in: message)
