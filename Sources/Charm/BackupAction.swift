@@ -15,7 +15,7 @@ struct BackupAction {
   func run() throws {
     let directory = paths.charmStateDirectory + "/backups"
     try system.ensureDirectory(directory, mode: 0o700, owner: "root")
-    let name = "openclaw-\(String(unitName.map { $0 == "/" ? "-" : $0 }))-\(Self.timestamp()).tar.gz"
+    let name = "\(String(unitName.map { $0 == "/" ? "-" : $0 }))-state-\(Self.timestamp()).tar.gz"
     let path = directory + "/" + name
     // tar truncates the existing file, which keeps the mode, so the archive is never readable by others.
     _ = try system.writeFile(ManagedFile(path: path, content: "", mode: 0o600, owner: "root"))

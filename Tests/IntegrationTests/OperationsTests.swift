@@ -149,7 +149,7 @@ import Testing
 
     let backup = results(try sim.must("run", leader, "backup"))
     let path = try #require(backup["path"])
-    #expect(path.hasPrefix("/var/lib/openclaw-charm/backups/openclaw-openclaw-"))
+    #expect(path.hasPrefix("/var/lib/openclaw-charm/backups/\(leader.replacingOccurrences(of: "/", with: "-"))-state-"))
     #expect(path.hasSuffix("Z.tar.gz"))
     #expect(try sim.ssh(leader, "stat -c '%a %U' \(path) /var/lib/openclaw-charm/backups").stdout == "600 root\n700 root\n")
     #expect(try sim.ssh(leader, "systemctl is-active openclaw.service").stdout == "active\n")
