@@ -129,7 +129,7 @@ struct Actions {
       }
     }
     log.info("approve-nodes approved \(approved.count) of \(ids.count) requests")
-    // A node that waited for this approval sees it in the gateway's device list at its next hook and restarts;
+    // A node that waited for this approval finds it in the gateway's device list at its next hook and restarts;
     // update-status is the latest such hook.
     try tools.actionSet(["approved": approved.joined(separator: " ")])
     if !failed.isEmpty {

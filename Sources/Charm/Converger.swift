@@ -22,7 +22,7 @@ struct Converger {
       let restarted = try startServices(plan, services, &state)
 
       var changes = plan.appDataChanges
-      if plan.runsPairing, let token = inputs.token { runPairing(inputs, token: token) }
+      if plan.runsPairing, let token = inputs.token { try runPairing(inputs, token: token, &state) }
       for key in AppDataKey.retired where inputs.isLeader && inputs.appData[key] != nil { changes[key] = "" }
       if plan.createsTokenSecret || !changes.isEmpty {
         if let waiting = try publish(plan, inputs, changes) { status = waiting }
@@ -85,18 +85,27 @@ struct Converger {
     }
   }
 
-  /// Runs the pairing pass on the gateway. It publishes nothing: a node reads its approval from the gateway itself,
-  /// so the application data does not change once per node.
+  /// Runs the pairing pass on the gateway. It publishes nothing in the application data: a node reads its approval
+  /// from the gateway itself, so the application data does not change once per node.
+  ///
+  /// A node whose commands were approved may have no hook left to see it, so when the pass approved any, the
+  /// leader raises `pairing-approvals` in its own databag: the one write wakes every node once.
   ///
   /// When the gateway does not respond yet, because it started a moment ago, nothing is approved. The next hook or
   /// the node's own request runs the pass again.
-  private func runPairing(_ inputs: Inputs, token: String) {
+  private func runPairing(_ inputs: Inputs, token: String, _ state: inout LocalState) throws {
     let cli = OpenClawCLI(system: system, paths: paths)
+    let outcome: Pairing.Outcome
     do {
-      _ = try Pairing(cli: cli, log: log).approve(peers: inputs.state.peerAddresses, token: token)
+      outcome = try Pairing(cli: cli, log: log).approveRequests(peers: inputs.state.peerAddresses, token: token)
     } catch {
       log.warning("Pairing pass skipped: \(error)")
+      return
     }
+    guard !outcome.commandsApproved.isEmpty, let relation = inputs.peerRelationId else { return }
+    let count = (state.pairingApprovals ?? 0) + 1
+    try tools.relationSet(relation, [PeerUnitKey.pairingApprovals: String(count)])
+    state.pairingApprovals = count
   }
 
   /// Checks the node's connection and leaves its pairing request in this unit's databag when it changed.
@@ -117,7 +126,7 @@ struct Converger {
       log.info("Restarted \(CharmIdentity.nodeService) because the gateway approved its device")
     }
     // Any change in this unit's databag runs relation-changed on every other unit, the leader included, which then
-    // approves the request. The request is never cleared, so a node writes at most once per pairing step.
+    // approves the request. The request is never cleared, so a node writes it only when it asks for a new approval.
     if !check.request.isEmpty, check.request != (state.pairingRequest ?? ""), let relation = inputs.peerRelationId {
       try tools.relationSet(relation, [PeerUnitKey.pairing: check.request])
       state.pairingRequest = check.request

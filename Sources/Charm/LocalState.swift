@@ -15,6 +15,8 @@ public struct LocalState: Codable, Equatable, Sendable {
   public var pairingRequest: String?
   /// The node service's input digest when this node was last restarted because the gateway paired its device.
   public var pairingRestartFor: String?
+  /// On the leader: the `pairing-approvals` value it last wrote in its own databag.
+  public var pairingApprovals: Int?
   /// The `gateway-token-revision` this unit last read the token secret for.
   public var seenTokenRevision: String?
   /// The node service's input digest when the gateway last listed this node as connected, or nil.
