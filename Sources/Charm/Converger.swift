@@ -126,7 +126,7 @@ struct Converger {
       log.info("Restarted \(CharmIdentity.nodeService) because the gateway approved its device")
     }
     // Any change in this unit's databag runs relation-changed on every other unit, the leader included, which then
-    // approves the request. The request is never cleared, so a node writes it only when it asks for a new approval.
+    // approves the request. The request is never cleared, so a node writes it only when it needs a new approval.
     if !check.request.isEmpty, check.request != (state.pairingRequest ?? ""), let relation = inputs.peerRelationId {
       try tools.relationSet(relation, [PeerUnitKey.pairing: check.request])
       state.pairingRequest = check.request

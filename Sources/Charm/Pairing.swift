@@ -9,7 +9,7 @@ struct Pairing {
   let cli: OpenClawCLI
   let log: Log
 
-  /// What one pairing pass found and did.
+  /// The result of one pairing pass.
   struct Outcome: Equatable {
     /// The peer units whose device is paired, sorted.
     var paired: [String]
@@ -22,7 +22,7 @@ struct Pairing {
     try approveRequests(peers: peers, token: token).paired
   }
 
-  /// Approves matching device and command-surface requests and says which units it approved commands for.
+  /// Approves matching device and command-surface requests; returns the paired units and those whose commands it approved.
   func approveRequests(peers: [String: String], token: String) throws -> Outcome {
     let devices = try cli.devicesList(token: token)
     var paired = Set(
