@@ -285,8 +285,22 @@ def namespaces_of(sim):
     return {unit["mountNamespace"] for unit in sim.state()["units"].values() if unit.get("mountNamespace")}
 
 
-def leftovers(model, namespaces):
-    """Returns the processes and addresses a destroyed model left behind: both lists must be empty."""
+def leftovers(model, namespaces, grace_seconds=5):
+    """Returns the processes and addresses a destroyed model left behind: both lists must be empty.
+
+    A hook that a stopped deployment left running may still be exiting when destroy returns, so processes count
+    only when they are still there after `grace_seconds`.
+    """
+    deadline = time.monotonic() + grace_seconds
+    while True:
+        processes, addresses = model_processes(namespaces), model_addresses(model)
+        if not processes or time.monotonic() >= deadline:
+            return processes, addresses
+        time.sleep(0.5)
+
+
+def model_processes(namespaces):
+    """Returns the processes in the given mount namespaces."""
     processes = []
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
@@ -297,12 +311,17 @@ def leftovers(model, namespaces):
             continue
         if namespace in namespaces:
             processes.append(entry)
+    return processes
+
+
+def model_addresses(model):
+    """Returns the registry lines of the addresses that `model` still holds."""
     addresses = []
     registry = os.path.join(os.environ.get("JUJU_SIM_RUN_DIR", "/run/juju-sim"), "addresses")
     if os.path.exists(registry):
         with open(registry) as file:
             addresses = [line.strip() for line in file if f"\t{model}\t" in line]
-    return processes, addresses
+    return addresses
 
 
 # Hook benchmark
@@ -514,9 +533,12 @@ def deployment_table(deployments):
     ]
     for figures in deployments:
         settle = f"{figures['seconds']:.0f}" + (" (stopped, not settled)" if figures.get("timed_out") else "")
+        # A stopped deployment ran only part of Juju's own hooks, so the charm's share is unknown.
+        charm = ("not settled", "not settled") if figures.get("timed_out") else (
+            figures["charm_hooks"], f"{figures['charm_hooks'] / figures['units']:.1f}")
         lines.append(
             f"| {figures['units']} | {figures['active']} | {figures['hooks']} | {figures['baseline_hooks']} | "
-            f"{figures['charm_hooks']} | {figures['charm_hooks'] / figures['units']:.1f} | "
+            f"{charm[0]} | {charm[1]} | "
             f"{figures['app_level_changed']} | {figures['app_data_versions']} | "
             f"{figures['unit_data_writes']} | {figures['tool_calls']} | {figures['mean_calls_per_hook']} / "
             f"{figures['max_calls_per_hook']} | {settle} | "
