@@ -670,7 +670,7 @@ def main():
                       file=sys.stderr, flush=True)
                 if figures["timed_out"]:
                     problems.append(f"the deployment of {units} units did not settle within {figures['seconds']:.0f} s")
-                if not hook_results and units >= 2:
+                if not hook_results and units >= 2 and not figures["timed_out"]:
                     state = sim.state()
                     leader = state["leader"]
                     node = sorted(name for name in state["units"] if name != leader)[0]
