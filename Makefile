@@ -19,7 +19,7 @@ test:
 charm:
 	./scripts/pack-charm
 
-# Hook latency, hook-tool calls and 3- to 50-unit deployments; writes docs/performance.md (about 20 minutes).
+# Hook latency, hook-tool calls and 3- to 50-unit deployments; writes docs/performance.md (about 50 minutes).
 bench:
 	./scripts/bench
 

@@ -133,10 +133,8 @@ struct Actions {
       }
     }
     log.info("approve-nodes approved \(approved.count) of \(ids.count) requests")
-    if !approved.isEmpty {
-      // Publishing paired-units lets a node that waited for this approval restart.
-      try reconcile(nil)
-    }
+    // A node that waited for this approval finds it in the gateway's device list at its next hook and restarts;
+    // update-status is the latest such hook.
     try tools.actionSet(["approved": approved.joined(separator: " ")])
     if !failed.isEmpty {
       try tools.actionFail(

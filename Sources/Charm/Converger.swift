@@ -32,12 +32,13 @@ struct Converger {
       // Right after a gateway restart the nodes are still reconnecting, so that listing keeps the last count.
       var changes = plan.appDataChanges
       if plan.runsPairing, let token = inputs.token {
-        changes.merge(pairingChanges(inputs, token: token, countsNodes: !gatewayRestarted, &state)) { _, new in new }
+        try runPairing(inputs, token: token, countsNodes: !gatewayRestarted, &state)
       } else if plan.role == .gateway, !gatewayRestarted, let token = inputs.token,
         NodeInventory.needsRefresh(inputs.event, state)
       {
         refreshInventory(token: token, &state)
       }
+      for key in AppDataKey.retired where inputs.isLeader && inputs.appData[key] != nil { changes[key] = "" }
       if plan.createsTokenSecret || !changes.isEmpty {
         if let waiting = try publish(plan, inputs, changes) { status = waiting }
       }
@@ -114,36 +115,34 @@ struct Converger {
     }
   }
 
-  /// Runs the pairing pass on the gateway and returns the changed `paired-units` and `approved-units` values.
+  /// Runs the pairing pass on the gateway. It publishes nothing in the application data: a node reads its approval
+  /// from the gateway itself, so the application data does not change once per node.
   ///
-  /// When the gateway does not respond yet, because it started a moment ago, both values stay as they are. The
-  /// next hook or the node's own request runs the pass again.
-  private func pairingChanges(
-    _ inputs: Inputs, token: String, countsNodes: Bool, _ state: inout LocalState
-  ) -> [String: String] {
+  /// A node whose commands were approved may have no hook left to see it, so when the pass approved any, the
+  /// leader raises `pairing-approvals` in its own databag: the one write wakes every node once. Unless the gateway
+  /// has just restarted, the pass also counts the connected nodes for the gateway's status.
+  ///
+  /// When the gateway does not respond yet, because it started a moment ago, nothing is approved. The next hook or
+  /// the node's own request runs the pass again.
+  private func runPairing(_ inputs: Inputs, token: String, countsNodes: Bool, _ state: inout LocalState) throws {
     let cli = OpenClawCLI(system: system, paths: paths)
+    let outcome: Pairing.Outcome
     do {
-      let paired = try Pairing(cli: cli, log: log).approve(peers: inputs.state.peerAddresses, token: token)
-      let entries = try cli.nodesStatus(token: token)
+      outcome = try Pairing(cli: cli, log: log).approveRequests(peers: inputs.state.peerAddresses, token: token)
       if countsNodes {
         state.connectedNodes = NodeInventory.connectedUnits(
-          entries, peers: inputs.state.peerAddresses, polling: inputs.event.hookName == "update-status", system: system
+          try cli.nodesStatus(token: token), peers: inputs.state.peerAddresses,
+          polling: inputs.event.hookName == "update-status", system: system
         ) { try cli.nodesStatus(token: token) }
       }
-      let approved = entries.compactMap { entry -> String? in
-        guard entry.commandsApproved != false, entry.paired != false else { return nil }
-        return Pairing.matchingUnit(entry.displayName, entry.remoteIp, inputs.state.peerAddresses)
-      }
-      var changes: [String: String] = [:]
-      for (key, units) in [(AppDataKey.pairedUnits, paired), (AppDataKey.approvedUnits, approved.sorted())] {
-        let value = units.joined(separator: " ")
-        if (inputs.appData[key] ?? "") != value { changes[key] = value }
-      }
-      return changes
     } catch {
       log.warning("Pairing pass skipped: \(error)")
-      return [:]
+      return
     }
+    guard !outcome.commandsApproved.isEmpty, let relation = inputs.peerRelationId else { return }
+    let count = (state.pairingApprovals ?? 0) + 1
+    try tools.relationSet(relation, [PeerUnitKey.pairingApprovals: String(count)])
+    state.pairingApprovals = count
   }
 
   /// Updates the node inventory from the gateway's listing; an unreachable gateway leaves the last count.
@@ -157,23 +156,22 @@ struct Converger {
     _ node: NodeSettings, token: String, restarted: Bool, _ services: Services, _ inputs: Inputs,
     _ state: inout LocalState
   ) throws -> UnitStatus {
-    let pairedUnits = inputs.appData[AppDataKey.pairedUnits] ?? ""
     // A node that the gateway listed as connected with the same inputs is not asked about again until
     // update-status: asking in every peer hook would send the gateway a query per pair of units while they deploy.
     let digest = state.runningInputDigests[CharmIdentity.nodeService]
     let check = try NodeConnection(system: system, paths: paths, services: services).check(
-      node, token: token, justRestarted: restarted,
-      deviceApproved: pairedUnits.split(separator: " ").contains { $0 == inputs.unitName },
-      mayRestartForPairing: state.pairingRestartFor != pairedUnits, isUpdateStatus: inputs.event.hookName == "update-status",
+      node, token: token, justRestarted: restarted, mayRestartForPairing: state.pairingRestartFor != digest,
+      isUpdateStatus: inputs.event.hookName == "update-status",
       knownConnected: digest != nil && state.connectedNodeDigest == digest)
     state.connectedNodeDigest = check.status.status == .active ? digest : nil
     if check.restartedForPairing {
-      state.pairingRestartFor = pairedUnits
+      state.pairingRestartFor = digest
       log.info("Restarted \(CharmIdentity.nodeService) because the gateway approved its device")
     }
-    if check.request != (state.pairingRequest ?? ""), let relation = inputs.peerRelationId {
-      // Any change in this unit's databag runs relation-changed on the leader, which then approves the request.
-      try tools.relationSet(relation, ["pairing": check.request])
+    // Any change in this unit's databag runs relation-changed on every other unit, the leader included, which then
+    // approves the request. The request is never cleared, so a node writes it only when it needs a new approval.
+    if !check.request.isEmpty, check.request != (state.pairingRequest ?? ""), let relation = inputs.peerRelationId {
+      try tools.relationSet(relation, [PeerUnitKey.pairing: check.request])
       state.pairingRequest = check.request
     }
     return check.status

@@ -82,7 +82,7 @@ struct InputReader {
       if let address = bag["ingress-address"] ?? bag["private-address"], !address.isEmpty {
         state.peerAddresses[remote] = address
       }
-      return (false, bag["pairing"] ?? "")
+      return (false, bag[PeerUnitKey.pairing] ?? "")
     case "departed":
       let departing = environment["JUJU_DEPARTING_UNIT"] ?? remote
       if departing == unitName { return (true, "") }

@@ -78,10 +78,6 @@ public enum AppDataKey {
   public static let tokenSecret = "gateway-token-secret"
   /// SHA-256 of the gateway's certificate, which nodes pin; empty when the gateway speaks plaintext.
   public static let tlsFingerprint = "gateway-tls-fingerprint"
-  /// Space-separated peer units whose device the gateway has paired: a node waiting for pairing restarts then.
-  public static let pairedUnits = "paired-units"
-  /// Space-separated peer units whose command surface the gateway has approved.
-  public static let approvedUnits = "approved-units"
   /// Counter the leader raises when it rotates the token, so nodes read the secret again even if a Juju release
   /// does not deliver secret-changed to them.
   public static let tokenRevision = "gateway-token-revision"
@@ -93,6 +89,20 @@ public enum AppDataKey {
     return value.dropFirst(7).allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) }
   }
 
-  /// The keys the planner owns; pairing results and the token revision are written by their own steps.
+  /// The keys the planner owns; the token revision is written by its own step.
   public static let all = [gatewayHost, gatewayPort, tokenSecret, tlsFingerprint, gatewayVersion]
+
+  /// Keys that earlier charm revisions wrote and the leader deletes: `paired-units` and `approved-units` changed
+  /// once per node, and each change ran relation-changed on every unit. Nodes now ask the gateway instead.
+  public static let retired = ["paired-units", "approved-units"]
+}
+
+/// Keys of a unit's own databag in the peer relation.
+public enum PeerUnitKey {
+  /// The approval a node waits for: `device` or `commands`. It is never cleared, so it changes, and wakes the leader,
+  /// only when the node needs a new approval.
+  public static let pairing = "pairing"
+  /// On the leader: how many pairing passes approved a node's commands. Nodes do not read it; its change runs
+  /// relation-changed on them, so a node whose commands were approved checks its connection again.
+  public static let pairingApprovals = "pairing-approvals"
 }

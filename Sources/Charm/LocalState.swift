@@ -11,10 +11,12 @@ public struct LocalState: Codable, Equatable, Sendable {
   public var loadedUnitDigests: [String: String] = [:]
   /// For each service, the digest of every input (unit, environment, config) when it last (re)started.
   public var runningInputDigests: [String: String] = [:]
-  /// The approval this node last requested from the leader in its databag ("device", "commands" or "").
+  /// The approval this node last requested from the leader in its databag ("device" or "commands").
   public var pairingRequest: String?
-  /// The `paired-units` value for which this node was last restarted after its device was approved.
+  /// The node service's input digest when this node was last restarted because the gateway paired its device.
   public var pairingRestartFor: String?
+  /// On the leader: the `pairing-approvals` value it last wrote in its own databag.
+  public var pairingApprovals: Int?
   /// The `gateway-token-revision` this unit last read the token secret for.
   public var seenTokenRevision: String?
   /// The node service's input digest when the gateway last listed this node as connected, or nil.

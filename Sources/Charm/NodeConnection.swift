@@ -32,16 +32,15 @@ struct NodeConnection {
     var isSettled: Bool { self != .connecting && self != .pairedNotConnected }
   }
 
-  /// Checks the node, restarting it once when the gateway approved its device (a waiting node does not resume by
-  /// itself) or, in update-status, when it is still not connected.
+  /// Checks the node, restarting it once when the gateway lists its device as paired but not connected (a waiting
+  /// node does not resume by itself) or, in update-status, when it is still not connected.
   /// - Parameters:
-  ///   - deviceApproved: the leader lists this unit in `paired-units`.
-  ///   - mayRestartForPairing: no restart was made yet for the current `paired-units` value.
+  ///   - mayRestartForPairing: no pairing restart was made yet with the node's current inputs.
   ///   - knownConnected: an earlier hook saw the node connected with the inputs it runs with now. Unless the node
   ///     just restarted or this is update-status, the node is reported connected without asking the gateway.
   func check(
-    _ node: NodeSettings, token: String, justRestarted: Bool, deviceApproved: Bool, mayRestartForPairing: Bool,
-    isUpdateStatus: Bool, knownConnected: Bool = false
+    _ node: NodeSettings, token: String, justRestarted: Bool, mayRestartForPairing: Bool, isUpdateStatus: Bool,
+    knownConnected: Bool = false
   ) throws -> NodeCheck {
     if knownConnected && !justRestarted && !isUpdateStatus {
       return NodeCheck(status: status(.connected, node), request: request(.connected), restartedForPairing: false)
@@ -49,7 +48,7 @@ struct NodeConnection {
     var observation = poll(node, token: token, attempts: justRestarted ? Self.pollAttempts : 1)
     var restartedForPairing = false
     if !justRestarted {
-      let pairingRestart = observation == .pairedNotConnected && deviceApproved && mayRestartForPairing
+      let pairingRestart = observation == .pairedNotConnected && mayRestartForPairing
       let stuckRestart = (observation == .connecting || observation == .pairedNotConnected) && isUpdateStatus
       if pairingRestart || stuckRestart {
         try services.restart(CharmIdentity.nodeService)

@@ -9,8 +9,21 @@ struct Pairing {
   let cli: OpenClawCLI
   let log: Log
 
+  /// The result of one pairing pass.
+  struct Outcome: Equatable {
+    /// The peer units whose device is paired, sorted.
+    var paired: [String]
+    /// The peer units whose command surface this pass approved, sorted.
+    var commandsApproved: [String]
+  }
+
   /// Approves matching device and command-surface requests; returns the peer units whose device is paired.
   func approve(peers: [String: String], token: String) throws -> [String] {
+    try approveRequests(peers: peers, token: token).paired
+  }
+
+  /// Approves matching device and command-surface requests; returns the paired units and those whose commands it approved.
+  func approveRequests(peers: [String: String], token: String) throws -> Outcome {
     let devices = try cli.devicesList(token: token)
     var paired = Set(
       (devices.paired ?? []).compactMap { device in
@@ -27,15 +40,17 @@ struct Pairing {
       log.info("Approved the device of \(unit) (request \(request.requestId))")
     }
 
+    var commandsApproved: [String] = []
     for request in try cli.nodesPending(token: token) {
       guard let unit = Self.matchingUnit(request.displayName, request.remoteIp, peers) else {
         log.warning("Left node request \(request.requestId) from \(request.remoteIp ?? "?") pending: not a peer unit")
         continue
       }
       try cli.nodesApprove(request.requestId, token: token)
+      commandsApproved.append(unit)
       log.info("Approved the commands of \(unit) (request \(request.requestId))")
     }
-    return paired.sorted()
+    return Outcome(paired: paired.sorted(), commandsApproved: commandsApproved.sorted())
   }
 
   /// Returns the unit named `displayName` when `remoteIp` is its ingress address, else nil.

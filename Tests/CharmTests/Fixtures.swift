@@ -21,7 +21,6 @@ enum Fixture {
 
   static let publishedAppData = [
     "gateway-host": "10.0.0.5", "gateway-port": "18789", "gateway-token-secret": "secret:abc",
-    "paired-units": "openclaw/1 openclaw/2", "approved-units": "openclaw/1 openclaw/2",
   ]
 
   static func leader(appData: [String: String] = publishedAppData, tokenIsNew: Bool = false) -> Inputs {

@@ -17,13 +17,12 @@ import Testing
   let system = FakeSystem()
 
   func check(
-    justRestarted: Bool = false, deviceApproved: Bool = false, mayRestartForPairing: Bool = true,
-    isUpdateStatus: Bool = false
+    justRestarted: Bool = false, mayRestartForPairing: Bool = true, isUpdateStatus: Bool = false
   ) throws -> NodeCheck {
     let connection = NodeConnection(system: system, paths: Fixture.paths, services: Services(system: system))
     return try connection.check(
-      Self.node, token: Self.token, justRestarted: justRestarted, deviceApproved: deviceApproved,
-      mayRestartForPairing: mayRestartForPairing, isUpdateStatus: isUpdateStatus)
+      Self.node, token: Self.token, justRestarted: justRestarted, mayRestartForPairing: mayRestartForPairing,
+      isUpdateStatus: isUpdateStatus)
   }
 
   static func nodes(connected: Bool, paired: Bool = true, commandsApproved: Bool = true) -> ProcessOutput {
@@ -143,7 +142,7 @@ import Testing
     system.respond(Self.devicesList, Self.devices(pairedName: "openclaw/1"))
     system.respond(Self.restart, .succeeded)
 
-    let result = try check(deviceApproved: true)
+    let result = try check()
 
     #expect(result.restartedForPairing)
     #expect(result.status == UnitStatus(.active, "Node connected to 10.0.0.5:18789"))
@@ -156,7 +155,7 @@ import Testing
     system.respond(Self.devicesList, Self.devices(pairedName: "openclaw/1"))
     system.respond(Self.restart, .succeeded)
 
-    let result = try check(deviceApproved: true)
+    let result = try check()
 
     #expect(result.restartedForPairing)
     #expect(result.status == UnitStatus(.waiting, "Node paired; waiting for it to reconnect to 10.0.0.5:18789"))
@@ -169,20 +168,10 @@ import Testing
     system.respond(Self.nodesStatus, Self.noNodes)
     system.respond(Self.devicesList, Self.devices(pairedName: "openclaw/1"))
 
-    let result = try check(deviceApproved: true, mayRestartForPairing: false)
+    let result = try check(mayRestartForPairing: false)
 
     #expect(!result.restartedForPairing)
     #expect(result.status.status == .waiting)
-    #expect(system.count(Self.restart) == 0)
-  }
-
-  @Test func unapprovedDeviceNotRestarted() throws {
-    system.respond(Self.nodesStatus, Self.noNodes)
-    system.respond(Self.devicesList, Self.devices(pairedName: "openclaw/1"))
-
-    let result = try check(deviceApproved: false)
-
-    #expect(!result.restartedForPairing)
     #expect(system.count(Self.restart) == 0)
   }
 
@@ -190,7 +179,7 @@ import Testing
     system.respond(Self.nodesStatus, Self.noNodes, Self.noNodes, Self.nodes(connected: true))
     system.respond(Self.devicesList, Self.devices(pairedName: "openclaw/1"))
 
-    let result = try check(justRestarted: true, deviceApproved: true)
+    let result = try check(justRestarted: true)
 
     #expect(!result.restartedForPairing)
     #expect(result.status == UnitStatus(.active, "Node connected to 10.0.0.5:18789"))
@@ -206,7 +195,7 @@ import Testing
 
     let result = try check(isUpdateStatus: true)
 
-    // A restart for a stuck node is not a pairing restart, so paired-units can still trigger one later.
+    // A restart for a stuck node is not a pairing restart, so a pairing restart can still follow later.
     #expect(!result.restartedForPairing)
     #expect(result.status.status == .active)
     #expect(system.count(Self.restart) == 1)

@@ -168,9 +168,7 @@ import Testing
   }
 
   @Test func nodeStartsBeforePairing() {
-    var appData = Fixture.publishedAppData
-    appData["paired-units"] = ""
-    let plan = Planner.plan(Fixture.node(appData: appData), paths: Fixture.paths)
+    let plan = Planner.plan(Fixture.node(appData: Fixture.publishedAppData), paths: Fixture.paths)
     #expect(plan.services.last?.running == true)
     #expect(plan.node != nil)
   }

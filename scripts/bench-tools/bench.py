@@ -18,6 +18,7 @@ import sys
 import tempfile
 import threading
 import time
+import zipfile
 
 REPOSITORY = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 HOOK_TIMER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "hook_timer.py")
@@ -201,7 +202,7 @@ def deployment_figures(sim, units, seconds, sampler):
     total = sum(counts.values())
     # Juju's own share: install, relation-created, leader-elected or leader-settings-changed, config-changed and
     # start on each unit, then joined and changed for every ordered pair of peers.
-    baseline = 5 * units + 2 * units * (units - 1)
+    baseline = juju_own_hooks(units)
     statuses = json.loads(sim.run("status", "--format", "json"))
     active = sum(1 for unit in statuses["applications"]["openclaw"]["units"].values()
                  if unit["workload-status"]["current"] == "active")
@@ -236,8 +237,24 @@ def stage_charm(build_dir, destination):
     shutil.copy2(os.path.join(build_dir, "release", "charm-hook"), destination)
 
 
-def deploy(binary, charm, units, work):
-    """Deploys `units` units into a new model and returns its Sim and figures. The caller destroys the model."""
+def juju_own_hooks(units):
+    """Install, relation-created, leader-elected or leader-settings-changed, config-changed and start on each unit,
+    then joined and changed for every ordered pair of peers."""
+    return 5 * units + 2 * units * (units - 1)
+
+
+def deploy_timeout(units, seconds_per_hook, cap_minutes):
+    """Returns the seconds a deployment of `units` units may take before the bench stops it: two minutes plus
+    `seconds_per_hook` for each of Juju's own hooks, and at most `cap_minutes` when that is set."""
+    seconds = 120 + seconds_per_hook * juju_own_hooks(units)
+    return min(seconds, 60 * cap_minutes) if cap_minutes else seconds
+
+
+def deploy(binary, charm, units, work, timeout):
+    """Deploys `units` units into a new model and returns its Sim and figures. The caller destroys the model.
+
+    A deployment still running after `timeout` seconds is stopped; its figures cover the hooks run until then.
+    """
     sim = Sim(binary, tempfile.mkdtemp(prefix=f"deploy-{units}-", dir=work))
     sampler = Sampler()
     arguments = [binary, "--model", sim.model, "deploy", charm, "-n", str(units)]
@@ -247,12 +264,20 @@ def deploy(binary, charm, units, work):
     process = subprocess.Popen(arguments, cwd=REPOSITORY, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True)
     sampler.start(process.pid)
-    _, stderr = process.communicate()
+    timed_out = False
+    try:
+        _, stderr = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        timed_out = True
+        process.kill()
+        _, stderr = process.communicate()
     seconds = time.monotonic() - start
     sampler.stop()
-    if process.returncode != 0:
+    if process.returncode != 0 and not timed_out:
         raise RuntimeError(f"deploy -n {units} failed with exit status {process.returncode}: {stderr.strip()}")
-    return sim, deployment_figures(sim, units, seconds, sampler)
+    figures = deployment_figures(sim, units, seconds, sampler)
+    figures["timed_out"] = timed_out
+    return sim, figures
 
 
 def namespaces_of(sim):
@@ -260,8 +285,22 @@ def namespaces_of(sim):
     return {unit["mountNamespace"] for unit in sim.state()["units"].values() if unit.get("mountNamespace")}
 
 
-def leftovers(model, namespaces):
-    """Returns the processes and addresses a destroyed model left behind: both lists must be empty."""
+def leftovers(model, namespaces, grace_seconds=5):
+    """Returns the processes and addresses a destroyed model left behind: both lists must be empty.
+
+    A hook that a stopped deployment left running may still be exiting when destroy returns, so processes count
+    only when they are still there after `grace_seconds`.
+    """
+    deadline = time.monotonic() + grace_seconds
+    while True:
+        processes, addresses = model_processes(namespaces), model_addresses(model)
+        if not processes or time.monotonic() >= deadline:
+            return processes, addresses
+        time.sleep(0.5)
+
+
+def model_processes(namespaces):
+    """Returns the processes in the given mount namespaces."""
     processes = []
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
@@ -272,12 +311,17 @@ def leftovers(model, namespaces):
             continue
         if namespace in namespaces:
             processes.append(entry)
+    return processes
+
+
+def model_addresses(model):
+    """Returns the registry lines of the addresses that `model` still holds."""
     addresses = []
     registry = os.path.join(os.environ.get("JUJU_SIM_RUN_DIR", "/run/juju-sim"), "addresses")
     if os.path.exists(registry):
         with open(registry) as file:
             addresses = [line.strip() for line in file if f"\t{model}\t" in line]
-    return processes, addresses
+    return addresses
 
 
 # Hook benchmark
@@ -409,15 +453,28 @@ def time_hooks(sim, unit_name, iterations):
 
 # Sizes
 
-def sizes(build_dir):
-    """Returns the stripped size of the static-stdlib charm-hook and the packed charm's size, or None."""
+def sizes(build_dir, work):
+    """Returns the stripped size of the static-stdlib charm-hook, the packed charm's size and what was measured.
+
+    The packed size is that of `openclaw_amd64.charm` when `make charm` made one. Otherwise, on a fresh clone, it is
+    the size of a zip (deflate) of the files the charm holds: dispatch, the stripped charm-hook, the yaml files
+    and templates/, which charmcraft packs the same way, without its small manifest.
+    """
     binary = os.path.join(build_dir, "release", "charm-hook")
-    stripped = binary + ".stripped"
+    stripped = os.path.join(work, "charm-hook")
     subprocess.run(["strip", "-o", stripped, binary], check=True)
     stripped_size = os.path.getsize(stripped)
-    os.unlink(stripped)
     charm = os.path.join(REPOSITORY, "openclaw_amd64.charm")
-    return stripped_size, os.path.getsize(charm) if os.path.exists(charm) else None
+    if os.path.exists(charm):
+        return stripped_size, os.path.getsize(charm), "`openclaw_amd64.charm`"
+    archive = os.path.join(work, "charm.zip")
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as file:
+        file.write(stripped, "charm-hook")
+        for name in ["dispatch", "metadata.yaml", "config.yaml", "actions.yaml", "charmcraft.yaml"]:
+            file.write(os.path.join(REPOSITORY, name), name)
+        for name in sorted(os.listdir(os.path.join(REPOSITORY, "templates"))):
+            file.write(os.path.join(REPOSITORY, "templates", name), "templates/" + name)
+    return stripped_size, os.path.getsize(archive), "a zip of the charm's files; `make charm` was not run"
 
 
 # Report
@@ -469,17 +526,22 @@ def hook_table(results):
 
 def deployment_table(deployments):
     lines = [
-        "| units | active | hooks run | Juju's own (5N + 2N(N-1)) | caused by the charm | app-level relation-changed | "
-        "app-data versions | unit-data writes | hook-tool calls | calls per hook, mean / max | settle time s | "
-        "ms per hook |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| units | active | hooks run | Juju's own (5N + 2N(N-1)) | caused by the charm | charm's share per unit | "
+        "app-level relation-changed | app-data versions | unit-data writes | hook-tool calls | "
+        "calls per hook, mean / max | settle time s | ms per hook |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for figures in deployments:
+        settle = f"{figures['seconds']:.0f}" + (" (stopped, not settled)" if figures.get("timed_out") else "")
+        # A stopped deployment ran only part of Juju's own hooks, so the charm's share is unknown.
+        charm = ("not settled", "not settled") if figures.get("timed_out") else (
+            figures["charm_hooks"], f"{figures['charm_hooks'] / figures['units']:.1f}")
         lines.append(
             f"| {figures['units']} | {figures['active']} | {figures['hooks']} | {figures['baseline_hooks']} | "
-            f"{figures['charm_hooks']} | {figures['app_level_changed']} | {figures['app_data_versions']} | "
+            f"{charm[0]} | {charm[1]} | "
+            f"{figures['app_level_changed']} | {figures['app_data_versions']} | "
             f"{figures['unit_data_writes']} | {figures['tool_calls']} | {figures['mean_calls_per_hook']} / "
-            f"{figures['max_calls_per_hook']} | {figures['seconds']:.0f} | "
+            f"{figures['max_calls_per_hook']} | {settle} | "
             f"{1000 * figures['seconds'] / max(figures['hooks'], 1):.0f} |")
     return lines
 
@@ -501,14 +563,15 @@ def resource_table(deployments):
 
 
 def write_report(path, command, machine, started, hook_results, deployments, stripped, packed, peak_hook_kib,
-                 total_seconds):
-    packed_text = (f"{packed:,} bytes (`openclaw_amd64.charm`)" if packed is not None
-                   else "not packed: run `make charm` first, then `make bench` again")
+                 total_seconds, load, seconds_per_hook, cap_minutes):
+    packed, packed_source = packed
+    packed_text = f"{packed:,} bytes ({packed_source})"
     lines = [
         "# Performance",
         "",
         f"Written by `{command}` on {started} UTC, in {total_seconds / 60:.0f} minutes.",
-        f"Machine: {machine}. The figures include whatever else ran on the machine at the time.",
+        f"Machine: {machine}. The figures include whatever else ran on the machine at the time: the one-minute",
+        f"load average was {load[0]:.1f} at the start and {load[1]:.1f} at the end, against {os.cpu_count()} cores.",
         "",
         "## Hooks of one unit",
         "",
@@ -531,6 +594,18 @@ def write_report(path, command, machine, started, hook_results, deployments, str
         "has a hook left. Juju itself runs about 5N lifecycle hooks and joined and changed for every ordered pair of",
         "peers; \"caused by the charm\" is every hook beyond those, which follow the charm's own relation-data",
         "writes. App-level relation-changed counts the runs with no remote unit. Hook-tool calls exclude `juju-log`.",
+        "The leader publishes the application data once (gateway address, port, certificate fingerprint, token",
+        "secret) and nothing per node. A node writes its own databag at most twice (its device request, then its",
+        "commands request), and the leader raises `pairing-approvals` in its own databag once per pairing pass that",
+        "approved commands, which wakes a node with no hook left. Most of these writes land before the other units",
+        "run their first relation-changed for the writer, so they cost no extra hook. The charm's share therefore",
+        "grows about linearly with N: the N-1 application-level relation-changed runs of the one publish, plus the",
+        "few late writes. Before this design the leader published `paired-units` and `approved-units`, which",
+        "changed twice per node, and a node cleared its request once connected: 10 units then ran 401 hooks, 171",
+        "of them caused by the charm (3 units: 37 and 10).",
+        f"A deployment still running after 120 s plus {seconds_per_hook:g} s per hook Juju itself runs"
+        + (f", or after {cap_minutes:g} minutes," if cap_minutes else "") + " is stopped and marked; its row then "
+        "counts the hooks run until then.",
         "",
         *deployment_table(deployments),
         "",
@@ -567,11 +642,16 @@ def main():
     parser.add_argument("--output", default=os.path.join(REPOSITORY, "docs", "performance.md"),
                         help="the Markdown page to write")
     parser.add_argument("--command", default="make bench", help="the command named on the page")
+    parser.add_argument("--seconds-per-hook", type=float, default=0.6,
+                        help="a deployment is stopped after 120 s plus this much per hook Juju itself runs")
+    parser.add_argument("--max-deploy-minutes", type=float, default=0,
+                        help="stop any deployment after this many minutes (0: no cap beyond --seconds-per-hook)")
     options = parser.parse_args()
 
     binary = os.path.join(options.build_dir, "release", "juju-sim")
     sizes_to_deploy = [int(value) for value in options.units.split(",")]
     started = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M")
+    load_at_start = os.getloadavg()[0]
     start = time.monotonic()
     work = tempfile.mkdtemp(prefix="openclaw-bench-")
     charm = os.path.join(work, "charm")
@@ -582,12 +662,15 @@ def main():
     try:
         for units in sizes_to_deploy:
             print(f"bench: deploying {units} units", file=sys.stderr, flush=True)
-            sim, figures = deploy(binary, charm, units, work)
+            sim, figures = deploy(binary, charm, units, work, deploy_timeout(units, options.seconds_per_hook, options.max_deploy_minutes))
             try:
                 deployments.append(figures)
-                print(f"bench: {units} units settled in {figures['seconds']:.0f} s after {figures['hooks']} hooks",
+                outcome = "was stopped unsettled" if figures["timed_out"] else "settled"
+                print(f"bench: {units} units {outcome} in {figures['seconds']:.0f} s after {figures['hooks']} hooks",
                       file=sys.stderr, flush=True)
-                if not hook_results and units >= 2:
+                if figures["timed_out"]:
+                    problems.append(f"the deployment of {units} units did not settle within {figures['seconds']:.0f} s")
+                if not hook_results and units >= 2 and not figures["timed_out"]:
                     state = sim.state()
                     leader = state["leader"]
                     node = sorted(name for name in state["units"] if name != leader)[0]
@@ -604,11 +687,17 @@ def main():
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
-    stripped, packed = sizes(options.build_dir)
+    size_work = tempfile.mkdtemp(prefix="openclaw-bench-sizes-")
+    try:
+        stripped, packed, packed_source = sizes(options.build_dir, size_work)
+    finally:
+        shutil.rmtree(size_work, ignore_errors=True)
+    load = (load_at_start, os.getloadavg()[0])
     peak_hook = max((entry["fakes"]["max_rss_kib"] for _, result in hook_results for entry in result["events"]),
                     default=0)
     write_report(options.output, options.command, machine_description(), started, hook_results, deployments,
-                 stripped, packed, peak_hook, time.monotonic() - start)
+                 stripped, (packed, packed_source), peak_hook, time.monotonic() - start, load,
+                 options.seconds_per_hook, options.max_deploy_minutes)
     with open(options.output) as file:
         print(file.read())
     for problem in problems:
