@@ -80,11 +80,9 @@ struct OpenClawInstaller {
   /// Runs `npm install --global` for `source` and returns the version it installed.
   /// - Throws: `InstallError` naming the cause and the option, resource or proxy setting that fixes it.
   func install(_ source: PackageSource) throws -> String {
+    // npm reads HTTP_PROXY, HTTPS_PROXY and NO_PROXY from the environment, so the proxies' credentials stay off
+    // its command line.
     var arguments = ["install", "--global", "--no-fund", "--no-audit"]
-    let proxy = command.proxy
-    if !proxy.http.isEmpty { arguments += ["--proxy", proxy.http] }
-    if !proxy.https.isEmpty { arguments += ["--https-proxy", proxy.https] }
-    if !proxy.noProxy.isEmpty { arguments += ["--noproxy", proxy.noProxy] }
     switch source {
     case .registry(let spec): arguments.append("openclaw@" + spec)
     case .resource(let path, _): arguments.append(path)
