@@ -139,6 +139,21 @@ class AptTest(ToolTestCase):
                                    "--error-on=any", https_proxy="http://10.0.0.1:3128")
         self.assertIn("Could not connect to 10.0.0.3:3128", configured.err)
 
+    def test_injected_faults_change_nothing(self):
+        self.add_nodesource()
+        self.set_fault("once", name="apt-get update")
+        failed = self.run_tool("apt-get", "update", "--error-on=any")
+        self.assertEqual((failed.returncode, failed.err), (1, "ERROR injected fault: apt-get update\n"))
+        self.assertFalse(os.path.exists(self.path("var/lib/apt/lists/" + LISTS[0])))
+        self.assertEqual(self.run_tool("apt-get", "update", "--error-on=any").returncode, 0)
+
+        self.set_fault("once", name="apt-get install")
+        failed = self.run_tool("apt-get", *INSTALL)
+        self.assertEqual((failed.returncode, failed.err), (1, "ERROR injected fault: apt-get install\n"))
+        self.assertFalse(os.path.exists(self.path("usr/bin/node")))
+        self.assertEqual(self.run_tool("apt-get", *INSTALL).returncode, 0)
+        self.assertTrue(os.path.exists(self.path("usr/bin/node")))
+
     def test_usage_errors_exit_100(self):
         for args, message in ((("frobnicate",), "E: Invalid operation frobnicate"),
                               (("--bogus", "update"), "E: Command line option --bogus is not understood"),

@@ -4,6 +4,8 @@
 source must name a dearmored NodeSource keyring in Signed-By, else it fails verification
 (NO_PUBKEY, "is not signed"). Fetch failures are `W:` lines with exit 0, or `E:` lines with
 exit 100 under `--error-on=any`. `install` knows the package `nodejs` (packages.py).
+The faults `apt-get update` and `apt-get install` fail that command as juju-sim's fault
+contract says: `ERROR injected fault: <name>`, exit 1, nothing changed.
 """
 
 import os
@@ -234,6 +236,9 @@ def install(names: list[str], options: dict) -> int:
 def main(args: list[str]) -> int:
     try:
         command, names, options = _parse(args)
+        if command in ("update", "install") and fault_fires(f"apt-get {command}"):
+            error(f"ERROR injected fault: apt-get {command}")
+            return 1
         if command == "update":
             if names:
                 raise AptError("E: The update command takes no arguments")
