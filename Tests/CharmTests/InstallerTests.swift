@@ -251,7 +251,7 @@ import Testing
     #expect(outcome.installedVersion == "2026.8.21")
   }
 
-  @Test func proxiesReachEveryDownloadThroughTheEnvironmentOnly() throws {
+  @Test func proxiesOnlyInEnvironment() throws {
     let environment = [
       "JUJU_CHARM_HTTP_PROXY": "http://squid.internal:3128",
       "JUJU_CHARM_HTTPS_PROXY": "http://alice:s3cret@squid.internal:3129",

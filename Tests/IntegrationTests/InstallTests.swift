@@ -1,10 +1,11 @@
 import Foundation
 import Testing
 
-/// The install step end to end in juju-sim units that start without Node.js or OpenClaw: a fresh install behind a
-/// proxy, installs from the `openclaw-package` resource, a failed download that recovers by itself, a version
-/// upgrade across three units, and state on the `state` storage. The tool calls come from the stand-ins' record
-/// in each unit, `/var/log/juju-sim/commands.jsonl`.
+/// The install step end to end in juju-sim units that start without Node.js or OpenClaw.
+///
+/// The cases are a fresh install behind a proxy, installs from the `openclaw-package` resource, failures that
+/// recover by themselves, a version upgrade across three units, and state on the `state` storage. The install
+/// commands come from the stand-ins' record in each unit, `/var/log/juju-sim/commands.jsonl`.
 @Suite(.serialized) struct InstallTests {
   static let assistantConfig = [
     "--config", "ai-provider=anthropic", "--config", "ai-api-key=sk-ant-test-key", "--config",
@@ -16,7 +17,7 @@ import Testing
   static let pin = "/etc/apt/preferences.d/nodesource"
   static let manifest = "/usr/lib/node_modules/openclaw/package.json"
 
-  @Test func freshUnitInstallsThroughTheModelProxy() throws {
+  @Test func freshUnitInstallsBehindProxy() throws {
     let sim = Sim()
     defer { sim.destroy() }
     // Without units first, so the model's proxy settings are in place for the first unit's install hook.
@@ -95,7 +96,7 @@ import Testing
     #expect(try sim.commands("openclaw/0").count == calls.count)
   }
 
-  @Test func resourceAttachedBeforeTheUnitsExist() throws {
+  @Test func resourceAttachedBeforeUnits() throws {
     let sim = Sim()
     defer { sim.destroy() }
     let tarball = try Self.tarball("2026.10.2")
@@ -137,7 +138,7 @@ import Testing
     #expect(try sim.convergenceProblems(port: Sim.defaultPort) == [])
   }
 
-  @Test func failedDownloadBlocksThenRecoversWithoutResolve() throws {
+  @Test func failedDownloadRecoversWithoutResolve() throws {
     let sim = Sim()
     defer { sim.destroy() }
     // A fault needs a deployed model, so the unit comes after it.
@@ -174,7 +175,7 @@ import Testing
     #expect(try sim.convergenceProblems(port: Sim.defaultPort) == [])
   }
 
-  @Test func failedAptUpdateRemovesTheSourceItWrote() throws {
+  @Test func failedAptUpdateRemovesSource() throws {
     let sim = Sim()
     defer { sim.destroy() }
     try sim.must(["deploy", "-n", "0"] + Self.assistantConfig)
@@ -206,7 +207,7 @@ import Testing
     #expect(try sim.unitsInError() == [])
   }
 
-  @Test func versionUpgradeGatewayFirstThenNodes() throws {
+  @Test func upgradeGatewayFirstThenNodes() throws {
     let sim = Sim()
     defer { sim.destroy() }
     try sim.deployThree()
@@ -252,7 +253,7 @@ import Testing
     #expect(try sim.convergenceProblems(port: Sim.defaultPort, token: token) == [])
   }
 
-  @Test func stateLivesOnTheStorageVolume() throws {
+  @Test func stateOnStorageVolume() throws {
     let sim = Sim()
     defer { sim.destroy() }
     try sim.must(["deploy", "-n", "2", "--storage", "state=1G"] + Self.assistantConfig)
