@@ -69,8 +69,7 @@ struct NodeInstaller {
       // was not reached: 5 or 6 (proxy or host not resolved), 7 (connection failed), 28 (timed out).
       let fix = download.status == 22
         ? "Set nodesource-mirror to a NodeSource mirror that serves /gpgkey/nodesource-repo.gpg.key"
-        : "Set juju model-config juju-https-proxy=<url> if this network needs a proxy, or nodesource-mirror to a "
-          + "reachable mirror"
+        : "\(command.proxyFix), or set nodesource-mirror to a reachable mirror"
       throw InstallError(
         "Node.js install failed: downloading \(Proxy.redact(options.keyURL)) failed (\(command.summary(download))). "
           + "\(fix); \(InstallError.retry).")
@@ -111,8 +110,11 @@ struct NodeInstaller {
     // apt reads http_proxy, https_proxy and no_proxy from the environment unless apt.conf names a proxy, so
     // the proxies' credentials stay off its command line.
     let apt = ["DEBIAN_FRONTEND": "noninteractive"]
-    let fix = "Check nodesource-mirror, or set juju model-config juju-http-proxy=<url> juju-https-proxy=<url> if this "
-      + "network needs a proxy"
+    let fix = command.proxy.http.isEmpty && command.proxy.https.isEmpty
+      ? "Check nodesource-mirror, or set juju model-config juju-http-proxy=<url> juju-https-proxy=<url> if this "
+        + "network needs a proxy"
+      : "Check nodesource-mirror, and that the proxy in juju model-config juju-http-proxy and juju-https-proxy is "
+        + "reachable"
 
     // Without --error-on=any, apt-get update exits 0 when a source fails, and the install would then pick Ubuntu's
     // older nodejs.

@@ -289,6 +289,7 @@ import Testing
     // The proxy's password appears in no status or log line.
     let message = try #require(failed.status?.message)
     #expect(message.contains("http://***@squid.internal:3129"))
+    #expect(message.contains("Check that the proxy in juju model-config juju-https-proxy and juju-http-proxy is reachable"))
     for text in tools.statuses + tools.logMessages {
       #expect(!text.contains("s3cret"), "\(text)")
     }

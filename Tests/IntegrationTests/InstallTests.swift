@@ -150,7 +150,7 @@ import Testing
     #expect(unit.workloadCurrent == "blocked")
     #expect(unit.workloadMessage == "Node.js install failed: downloading https://deb.nodesource.com/gpgkey/"
       + "nodesource-repo.gpg.key failed (curl: (6) Could not resolve host: deb.nodesource.com). Set juju model-config "
-      + "juju-https-proxy=<url> if this network needs a proxy, or nodesource-mirror to a reachable mirror; the next "
+      + "juju-https-proxy=<url> if this network needs a proxy, or set nodesource-mirror to a reachable mirror; the next "
       + "hook retries.")
     #expect(try sim.noAptSourceLeft("openclaw/0"))
     let attempts = try sim.commands("openclaw/0").filter { $0.argv[0] == "curl" }.count
