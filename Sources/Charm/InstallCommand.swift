@@ -47,6 +47,14 @@ struct InstallCommand {
     }
   }
 
+  /// The operator's fix for a download that did not reach its server: set a proxy when the model has none, else
+  /// check the one it has, since the tools used it.
+  var proxyFix: String {
+    proxy.http.isEmpty && proxy.https.isEmpty
+      ? "Set juju model-config juju-https-proxy=<url> if this network needs a proxy"
+      : "Check that the proxy in juju model-config juju-https-proxy and juju-http-proxy is reachable"
+  }
+
   /// Returns the lines of a failed command's standard error worth showing, without credentials, at most 200
   /// characters. npm's pointer to its debug log is left out because it names a file on the unit only.
   func summary(_ output: ProcessOutput) -> String {

@@ -57,10 +57,11 @@ struct NodeInstaller {
   private func addRepository() throws {
     try system.ensureDirectory(paths.aptKeyrings, mode: 0o755, owner: "root")
 
-    var curl = ["--fail", "--silent", "--show-error", "--location", "--max-time", "120"]
-    if !command.proxy.https.isEmpty { curl += ["--proxy", command.proxy.https] }
-    if !command.proxy.noProxy.isEmpty { curl += ["--noproxy", command.proxy.noProxy] }
-    curl += ["--output", paths.nodesourceKeyDownload, options.keyURL]
+    // curl reads the proxies from the environment only, so their credentials stay off its command line.
+    let curl = [
+      "--fail", "--silent", "--show-error", "--location", "--max-time", "120", "--output", paths.nodesourceKeyDownload,
+      options.keyURL,
+    ]
     let download = try command.run("curl", curl, proxied: true).get()
     guard download.status == 0 else {
       _ = try? system.removeFile(paths.nodesourceKeyDownload)
@@ -68,8 +69,7 @@ struct NodeInstaller {
       // was not reached: 5 or 6 (proxy or host not resolved), 7 (connection failed), 28 (timed out).
       let fix = download.status == 22
         ? "Set nodesource-mirror to a NodeSource mirror that serves /gpgkey/nodesource-repo.gpg.key"
-        : "Set juju model-config juju-https-proxy=<url> if this network needs a proxy, or nodesource-mirror to a "
-          + "reachable mirror"
+        : "\(command.proxyFix), or set nodesource-mirror to a reachable mirror"
       throw InstallError(
         "Node.js install failed: downloading \(Proxy.redact(options.keyURL)) failed (\(command.summary(download))). "
           + "\(fix); \(InstallError.retry).")
@@ -107,16 +107,18 @@ struct NodeInstaller {
 
   /// Updates the package lists and installs `nodejs`.
   private func installPackage() throws {
-    var proxyOptions: [String] = []
-    if !command.proxy.http.isEmpty { proxyOptions += ["-o", "Acquire::http::Proxy=\(command.proxy.http)"] }
-    if !command.proxy.https.isEmpty { proxyOptions += ["-o", "Acquire::https::Proxy=\(command.proxy.https)"] }
+    // apt reads http_proxy, https_proxy and no_proxy from the environment unless apt.conf names a proxy, so
+    // the proxies' credentials stay off its command line.
     let apt = ["DEBIAN_FRONTEND": "noninteractive"]
-    let fix = "Check nodesource-mirror, or set juju model-config juju-http-proxy=<url> juju-https-proxy=<url> if this "
-      + "network needs a proxy"
+    let fix = command.proxy.http.isEmpty && command.proxy.https.isEmpty
+      ? "Check nodesource-mirror, or set juju model-config juju-http-proxy=<url> juju-https-proxy=<url> if this "
+        + "network needs a proxy"
+      : "Check nodesource-mirror, and that the proxy in juju model-config juju-http-proxy and juju-https-proxy is "
+        + "reachable"
 
     // Without --error-on=any, apt-get update exits 0 when a source fails, and the install would then pick Ubuntu's
     // older nodejs.
-    let update = try command.run("apt-get", ["update", "--error-on=any"] + proxyOptions, proxied: true, extra: apt).get()
+    let update = try command.run("apt-get", ["update", "--error-on=any"], proxied: true, extra: apt).get()
     guard update.status == 0 else {
       throw InstallError(
         "Node.js install failed: apt-get update failed (\(command.summary(update))). \(Self.fix(update, fix)); "
@@ -124,7 +126,7 @@ struct NodeInstaller {
     }
 
     let install = try command.run(
-      "apt-get", ["install", "--yes", "--no-install-recommends", "nodejs"] + proxyOptions, proxied: true, extra: apt
+      "apt-get", ["install", "--yes", "--no-install-recommends", "nodejs"], proxied: true, extra: apt
     ).get()
     guard install.status == 0 else {
       throw InstallError(

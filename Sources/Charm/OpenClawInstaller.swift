@@ -80,11 +80,9 @@ struct OpenClawInstaller {
   /// Runs `npm install --global` for `source` and returns the version it installed.
   /// - Throws: `InstallError` naming the cause and the option, resource or proxy setting that fixes it.
   func install(_ source: PackageSource) throws -> String {
+    // npm reads HTTP_PROXY, HTTPS_PROXY and NO_PROXY from the environment, so the proxies' credentials stay off
+    // its command line.
     var arguments = ["install", "--global", "--no-fund", "--no-audit"]
-    let proxy = command.proxy
-    if !proxy.http.isEmpty { arguments += ["--proxy", proxy.http] }
-    if !proxy.https.isEmpty { arguments += ["--https-proxy", proxy.https] }
-    if !proxy.noProxy.isEmpty { arguments += ["--noproxy", proxy.noProxy] }
     switch source {
     case .registry(let spec): arguments.append("openclaw@" + spec)
     case .resource(let path, _): arguments.append(path)
@@ -95,19 +93,19 @@ struct OpenClawInstaller {
     let output = try command.run("npm", arguments, proxied: true, extra: ["SHARP_IGNORE_GLOBAL_LIBVIPS": "1"]).get()
     guard output.status == 0 else {
       throw InstallError(
-        "OpenClaw install failed: \(command.summary(output)). \(Self.fix(source, InstallCommand.npmErrorCode(output))); "
+        "OpenClaw install failed: \(command.summary(output)). \(Self.fix(source, InstallCommand.npmErrorCode(output), proxyFix: command.proxyFix)); "
           + "\(InstallError.retry).")
     }
     guard let version = installedVersion() else {
       throw InstallError(
         "OpenClaw install failed: npm succeeded but left no version in \(paths.openclawPackageManifest). "
-          + "\(Self.fix(source, nil)); \(InstallError.retry).")
+          + "\(Self.fix(source, nil, proxyFix: command.proxyFix)); \(InstallError.retry).")
     }
     return version
   }
 
-  /// Returns the operator's fix for a failed npm run with error `code`.
-  static func fix(_ source: PackageSource, _ code: String?) -> String {
+  /// Returns the operator's fix for a failed npm run with error `code`; `proxyFix` is the one for network errors.
+  static func fix(_ source: PackageSource, _ code: String?, proxyFix: String) -> String {
     if case .resource = source {
       return "Attach an npm package tarball of OpenClaw: juju attach-resource openclaw openclaw-package=<file>"
     }
@@ -117,8 +115,7 @@ struct OpenClawInstaller {
         + "openclaw-version=\(InstallOptions.defaultVersion)"
     case "ENOTFOUND", "ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EAI_AGAIN", "ENETUNREACH", "EHOSTUNREACH",
       "ECONNABORTED":
-      return "Set juju model-config juju-https-proxy=<url> if this network needs a proxy, or attach the package: "
-        + "juju attach-resource openclaw openclaw-package=<file>"
+      return "\(proxyFix), or attach the package: juju attach-resource openclaw openclaw-package=<file>"
     default:
       return "Check the unit's juju debug-log, or attach the package: juju attach-resource openclaw "
         + "openclaw-package=<file>"

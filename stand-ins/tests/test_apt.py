@@ -119,6 +119,41 @@ class AptTest(ToolTestCase):
         self.assertIn("Could not connect to 10.0.0.1:3128 (10.0.0.1). - connect (111: Connection refused)", result.err)
         self.assertEqual(self.run_tool("apt-get", "update", "--error-on=any").returncode, 0)
 
+    def test_proxy_from_the_environment(self):
+        self.add_nodesource()
+        self.set_fault("always")
+        refused = "Could not connect to 10.0.0.1:3128 (10.0.0.1). - connect (111: Connection refused)"
+        # An https source uses https_proxy, else http_proxy; apt reads no upper-case variable.
+        for variables in ({"https_proxy": "http://10.0.0.1:3128"}, {"http_proxy": "http://10.0.0.1:3128"},
+                          {"http_proxy": "http://10.0.0.2:3128", "https_proxy": "http://10.0.0.1:3128"}):
+            with self.subTest(variables=variables):
+                self.assertIn(refused, self.run_tool("apt-get", "update", "--error-on=any", **variables).err)
+        upper = self.run_tool("apt-get", "update", "--error-on=any", HTTPS_PROXY="http://10.0.0.1:3128")
+        self.assertIn("Temporary failure resolving 'deb.nodesource.com'", upper.err)
+        # A host that ends with an entry of no_proxy goes direct.
+        bypassed = self.run_tool("apt-get", "update", "--error-on=any", https_proxy="http://10.0.0.1:3128",
+                                 no_proxy="localhost,nodesource.com")
+        self.assertIn("Temporary failure resolving 'deb.nodesource.com'", bypassed.err)
+        # A proxy in apt's configuration wins over the environment.
+        configured = self.run_tool("apt-get", "-o", "Acquire::http::Proxy=http://10.0.0.3:3128", "update",
+                                   "--error-on=any", https_proxy="http://10.0.0.1:3128")
+        self.assertIn("Could not connect to 10.0.0.3:3128", configured.err)
+
+    def test_injected_faults_change_nothing(self):
+        self.add_nodesource()
+        self.set_fault("once", name="apt-get update")
+        failed = self.run_tool("apt-get", "update", "--error-on=any")
+        self.assertEqual((failed.returncode, failed.err), (1, "ERROR injected fault: apt-get update\n"))
+        self.assertFalse(os.path.exists(self.path("var/lib/apt/lists/" + LISTS[0])))
+        self.assertEqual(self.run_tool("apt-get", "update", "--error-on=any").returncode, 0)
+
+        self.set_fault("once", name="apt-get install")
+        failed = self.run_tool("apt-get", *INSTALL)
+        self.assertEqual((failed.returncode, failed.err), (1, "ERROR injected fault: apt-get install\n"))
+        self.assertFalse(os.path.exists(self.path("usr/bin/node")))
+        self.assertEqual(self.run_tool("apt-get", *INSTALL).returncode, 0)
+        self.assertTrue(os.path.exists(self.path("usr/bin/node")))
+
     def test_usage_errors_exit_100(self):
         for args, message in ((("frobnicate",), "E: Invalid operation frobnicate"),
                               (("--bogus", "update"), "E: Command line option --bogus is not understood"),

@@ -68,9 +68,25 @@ class CurlTest(ToolTestCase):
     def test_calls_recorded_with_proxy_environment(self):
         proxies = {"http_proxy": "http://p:3128", "HTTP_PROXY": "http://p:3128", "https_proxy": "http://p:3128",
                    "HTTPS_PROXY": "http://p:3128", "no_proxy": "localhost", "NO_PROXY": "localhost"}
-        self.run_tool("curl", *CHARM_CURL, "--proxy", "http://p:3128", KEY_URL, **proxies, UNRELATED="x")
-        self.assertEqual(self.calls(), [{"argv": ["curl", *CHARM_CURL, "--proxy", "http://p:3128", KEY_URL],
-                                         "env": proxies, "exit": 0}])
+        self.run_tool("curl", *CHARM_CURL, KEY_URL, **proxies, UNRELATED="x")
+        self.assertEqual(self.calls(), [{"argv": ["curl", *CHARM_CURL, KEY_URL], "env": proxies, "exit": 0}])
+
+    def test_proxy_environment_as_curl_reads_it(self):
+        self.set_fault("always")
+        http_url = KEY_URL.replace("https://", "http://")
+        # An http URL uses http_proxy; curl ignores HTTP_PROXY in upper case.
+        lower = self.run_tool("curl", "-fsS", http_url, http_proxy="http://10.0.0.1:3128")
+        self.assertEqual(lower.returncode, 7)
+        upper = self.run_tool("curl", "-fsS", http_url, HTTP_PROXY="http://10.0.0.1:3128")
+        self.assertEqual(upper.returncode, 6)
+        # An https URL uses https_proxy or HTTPS_PROXY, never http_proxy.
+        self.assertEqual(self.run_tool("curl", "-fsS", KEY_URL, HTTPS_PROXY="http://10.0.0.1:3128").returncode, 7)
+        self.assertEqual(self.run_tool("curl", "-fsS", KEY_URL, http_proxy="http://10.0.0.1:3128").returncode, 6)
+        # no_proxy or NO_PROXY sends a matching host direct.
+        for name in ("no_proxy", "NO_PROXY"):
+            bypassed = self.run_tool("curl", "-fsS", KEY_URL, https_proxy="http://10.0.0.1:3128",
+                                     **{name: "localhost,.nodesource.com"})
+            self.assertEqual(bypassed.returncode, 6, name)
 
 
 class GpgTest(ToolTestCase):

@@ -79,6 +79,15 @@ class NpmTest(ToolTestCase):
         self.assertIn("npm error code ECONNREFUSED", result.err)
         self.assertIn("connect ECONNREFUSED 10.0.0.1:3128", result.err)
 
+    def test_proxy_from_the_environment(self):
+        self.set_fault("always")
+        for name in ("HTTPS_PROXY", "https_proxy"):
+            result = self.npm(*CHARM_NPM, "openclaw@2026.9.3", **{name: "http://10.0.0.1:3128"})
+            self.assertIn("connect ECONNREFUSED 10.0.0.1:3128", result.err, name)
+        bypassed = self.npm(*CHARM_NPM, "openclaw@2026.9.3", HTTPS_PROXY="http://10.0.0.1:3128",
+                            NO_PROXY="localhost,registry.npmjs.org")
+        self.assertIn("npm error code ENOTFOUND", bypassed.err)
+
     def test_tarball_install_needs_no_network(self):
         make_tarball("2026.8.21", self.path("openclaw.tgz"))
         self.set_fault("always")

@@ -4,6 +4,8 @@
 source must name a dearmored NodeSource keyring in Signed-By, else it fails verification
 (NO_PUBKEY, "is not signed"). Fetch failures are `W:` lines with exit 0, or `E:` lines with
 exit 100 under `--error-on=any`. `install` knows the package `nodejs` (packages.py).
+The faults `apt-get update` and `apt-get install` fail that command as juju-sim's fault
+contract says: `ERROR injected fault: <name>`, exit 1, nothing changed.
 """
 
 import os
@@ -55,12 +57,33 @@ def _parse(args: list[str]) -> tuple[str, list[str], dict]:
 
 
 def _proxy(options: dict, url: str) -> str:
+    """The proxy apt 2.7's http method uses for `url`.
+
+    Acquire::<scheme>::Proxy::<host>, then Acquire::<scheme>::Proxy (an https URL falls back to the http
+    settings), `DIRECT` meaning none; without either, http_proxy, overridden by https_proxy for an https URL.
+    apt reads only the lower-case variables. A host that ends with an entry of no_proxy goes direct.
+    """
     scheme = "https" if url.startswith("https") else "http"
-    configured = options["config"].get(f"acquire::{scheme}::proxy")
-    if configured is not None:
-        return "" if configured.upper() == "DIRECT" else configured
-    variable = "https_proxy" if scheme == "https" else "http_proxy"
-    return os.environ.get(variable, "")
+    host = host_of(url)
+    schemes = ("https", "http") if scheme == "https" else ("http",)
+    config = options["config"]
+    proxy = None
+    for key in [f"acquire::{name}::proxy::{host}" for name in schemes] + [f"acquire::{name}::proxy" for name in schemes]:
+        if config.get(key):
+            proxy = config[key]
+            break
+    if proxy is None:
+        proxy = os.environ.get("http_proxy") or ""
+        if scheme == "https" and os.environ.get("https_proxy") is not None:
+            proxy = os.environ["https_proxy"]
+    if proxy.upper() == "DIRECT" or _in_domain_list(host, os.environ.get("no_proxy")):
+        return ""
+    return proxy
+
+
+def _in_domain_list(host: str, domains: str | None) -> bool:
+    """apt's CheckDomainList: whether `host` ends with one of the comma-separated entries, compared as text."""
+    return any(entry and host.lower().endswith(entry.lower()) for entry in (domains or "").split(","))
 
 
 def _unreachable(options: dict, url: str) -> str | None:
@@ -213,6 +236,9 @@ def install(names: list[str], options: dict) -> int:
 def main(args: list[str]) -> int:
     try:
         command, names, options = _parse(args)
+        if command in ("update", "install") and fault_fires(f"apt-get {command}"):
+            error(f"ERROR injected fault: apt-get {command}")
+            return 1
         if command == "update":
             if names:
                 raise AptError("E: The update command takes no arguments")
