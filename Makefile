@@ -1,5 +1,7 @@
 # Entry points for people and CI. Each target's recipe lives in scripts/ when it is longer than a line.
-SWIFT ?= swift
+# The toolchain on PATH, else the one the README suggests installing at /opt/swift.
+SWIFT ?= $(shell command -v swift 2>/dev/null || echo /opt/swift/usr/bin/swift)
+export PATH := $(dir $(SWIFT)):$(PATH)
 
 .PHONY: build deps demo test charm bench soak clean
 

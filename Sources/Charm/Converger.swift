@@ -118,8 +118,8 @@ struct Converger {
   /// Runs the pairing pass on the gateway. It publishes nothing in the application data: a node reads its approval
   /// from the gateway itself, so the application data does not change once per node.
   ///
-  /// A node whose commands were approved may have no hook left to see it, so when the pass approved any, the
-  /// leader raises `pairing-approvals` in its own databag: the one write wakes every node once. Unless the gateway
+  /// A node whose device or commands were approved may have no hook left to see it, so when the pass approved any,
+  /// the leader raises `pairing-approvals` in its own databag: the one write wakes every node once. Unless the gateway
   /// has just restarted, the pass also counts the connected nodes for the gateway's status.
   ///
   /// When the gateway does not respond yet, because it started a moment ago, nothing is approved. The next hook or
@@ -139,7 +139,7 @@ struct Converger {
       log.warning("Pairing pass skipped: \(error)")
       return
     }
-    guard !outcome.commandsApproved.isEmpty, let relation = inputs.peerRelationId else { return }
+    guard outcome.approvedAny, let relation = inputs.peerRelationId else { return }
     let count = (state.pairingApprovals ?? 0) + 1
     try tools.relationSet(relation, [PeerUnitKey.pairingApprovals: String(count)])
     state.pairingApprovals = count
@@ -211,7 +211,7 @@ struct Converger {
         restarted = true
       } else if state.runningInputDigests[service.name] != service.inputDigest {
         try services.restart(service.name)
-        log.info("Restarted \(service.name) because its unit or environment changed")
+        log.info("Restarted \(service.name) because its unit, environment or OpenClaw release changed")
         restarted = true
       }
       state.runningInputDigests[service.name] = service.inputDigest

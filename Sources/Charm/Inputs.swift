@@ -102,7 +102,7 @@ public enum PeerUnitKey {
   /// The approval a node waits for: `device` or `commands`. It is never cleared, so it changes, and wakes the leader,
   /// only when the node needs a new approval.
   public static let pairing = "pairing"
-  /// On the leader: how many pairing passes approved a node's commands. Nodes do not read it; its change runs
-  /// relation-changed on them, so a node whose commands were approved checks its connection again.
+  /// On the leader: how many pairing passes approved a node's device or commands. Nodes do not read it; its change
+  /// runs relation-changed on them, so a node whose request was approved checks its connection again.
   public static let pairingApprovals = "pairing-approvals"
 }

@@ -13,8 +13,13 @@ struct Pairing {
   struct Outcome: Equatable {
     /// The peer units whose device is paired, sorted.
     var paired: [String]
+    /// The peer units whose device this pass approved, sorted.
+    var devicesApproved: [String] = []
     /// The peer units whose command surface this pass approved, sorted.
     var commandsApproved: [String]
+
+    /// Whether this pass approved anything, which the waiting nodes learn only in a hook of their own.
+    var approvedAny: Bool { !devicesApproved.isEmpty || !commandsApproved.isEmpty }
   }
 
   /// Approves matching device and command-surface requests; returns the peer units whose device is paired.
@@ -25,6 +30,7 @@ struct Pairing {
   /// Approves matching device and command-surface requests; returns the paired units and those whose commands it approved.
   func approveRequests(peers: [String: String], token: String) throws -> Outcome {
     let devices = try cli.devicesList(token: token)
+    var devicesApproved: [String] = []
     var paired = Set(
       (devices.paired ?? []).compactMap { device in
         Self.matchingUnit(device.displayName, device.remoteIp, peers)
@@ -37,6 +43,7 @@ struct Pairing {
       }
       try cli.devicesApprove(request.requestId, token: token)
       paired.insert(unit)
+      devicesApproved.append(unit)
       log.info("Approved the device of \(unit) (request \(request.requestId))")
     }
 
@@ -50,7 +57,8 @@ struct Pairing {
       commandsApproved.append(unit)
       log.info("Approved the commands of \(unit) (request \(request.requestId))")
     }
-    return Outcome(paired: paired.sorted(), commandsApproved: commandsApproved.sorted())
+    return Outcome(
+      paired: paired.sorted(), devicesApproved: devicesApproved.sorted(), commandsApproved: commandsApproved.sorted())
   }
 
   /// Returns the unit named `displayName` when `remoteIp` is its ingress address, else nil.
