@@ -48,6 +48,22 @@ import Testing
     #expect(system.count("openclaw devices approve r1") == 1)
   }
 
+  @Test func deviceApprovalCountsAsApproval() throws {
+    system.respond(
+      "openclaw devices list --json",
+      Self.devices(pending: [Self.pendingDevice("r1", "openclaw/1", "10.0.0.6")], paired: [Self.pairedDevice("openclaw/2", "10.0.0.7")]))
+    system.respond("openclaw devices approve r1", .succeeded)
+    system.respond("openclaw nodes pending --json", Self.nodesPending())
+    let pairing = Pairing(cli: OpenClawCLI(system: system, paths: Fixture.paths), log: Log(tools: HookTools(runner: recorder)))
+
+    let outcome = try pairing.approveRequests(peers: Self.peers, token: Self.token)
+
+    #expect(outcome.devicesApproved == ["openclaw/1"])
+    #expect(outcome.paired == ["openclaw/1", "openclaw/2"])
+    #expect(outcome.commandsApproved.isEmpty)
+    #expect(outcome.approvedAny)
+  }
+
   @Test func leavesNonPeerPending() throws {
     system.respond("openclaw devices list --json", Self.devices(pending: [Self.pendingDevice("r9", "openclaw/9", "10.0.0.6")]))
     system.respond("openclaw nodes pending --json", Self.nodesPending())
