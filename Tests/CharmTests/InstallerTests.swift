@@ -218,6 +218,36 @@ import Testing
     #expect(system.count(F.npm(path)) == 1)
   }
 
+  @Test func failedResourceRetriedInNextHook() throws {
+    let system = F.machine(node: "24.18.0", openclaw: "2026.9.3")
+    let path = "/var/lib/juju/agents/unit-openclaw-0/resources/openclaw-package/openclaw.tgz"
+    system.addFile(path, "not a tarball")
+    system.respond(F.npm(path), F.failure(1, "npm error code TAR_BAD_ARCHIVE\nnpm error TAR_BAD_ARCHIVE: Unrecognized archive format"))
+    let tools = ScriptedTools()
+    tools.answer("resource-get", path + "\n")
+    var inputs = F.inputs("upgrade-charm", state: F.installed("2026.9.3"))
+    let failed = try F.installer(system, tools).run(&inputs)
+    #expect(failed.status?.status == .blocked)
+    #expect(inputs.state.installFailed == true)
+
+    // config-changed follows upgrade-charm with no input changed; it must try the tarball again, not report active.
+    inputs.event = .hook("config-changed")
+    let retried = try F.installer(system, tools).run(&inputs)
+    #expect(system.count(F.npm(path)) == 2)
+    #expect(retried.status?.message.contains("TAR_BAD_ARCHIVE") == true)
+
+    system.replaceResponses(F.npm(path), .succeeded)
+    system.onSuccess(F.npm(path)) { F.installOpenClaw($0, "2026.10.2") }
+    inputs.event = .hook("update-status")
+    #expect(try F.installer(system, tools).run(&inputs) == InstallOutcome(installedVersion: "2026.10.2"))
+    #expect(inputs.state.installFailed == nil)
+
+    // Once it succeeded, a hook with nothing changed runs no command again.
+    inputs.event = .hook("update-status")
+    _ = try F.installer(system, tools).run(&inputs)
+    #expect(system.count(F.npm(path)) == 3)
+  }
+
   @Test func emptyResourceUsesRegistry() throws {
     let system = F.machine(node: "24.18.0")
     system.addFile("/tmp/openclaw.tgz", "")
