@@ -57,10 +57,12 @@ struct NodeInstaller {
   private func addRepository() throws {
     try system.ensureDirectory(paths.aptKeyrings, mode: 0o755, owner: "root")
 
-    var curl = ["--fail", "--silent", "--show-error", "--location", "--max-time", "120"]
-    if !command.proxy.https.isEmpty { curl += ["--proxy", command.proxy.https] }
-    if !command.proxy.noProxy.isEmpty { curl += ["--noproxy", command.proxy.noProxy] }
-    curl += ["--output", paths.nodesourceKeyDownload, options.keyURL]
+    // curl reads the proxies from https_proxy and no_proxy in its environment, so a proxy password stays off
+    // the command line, which every user of the machine can read.
+    let curl = [
+      "--fail", "--silent", "--show-error", "--location", "--max-time", "120", "--output",
+      paths.nodesourceKeyDownload, options.keyURL,
+    ]
     let download = try command.run("curl", curl, proxied: true).get()
     guard download.status == 0 else {
       _ = try? system.removeFile(paths.nodesourceKeyDownload)
@@ -107,16 +109,15 @@ struct NodeInstaller {
 
   /// Updates the package lists and installs `nodejs`.
   private func installPackage() throws {
-    var proxyOptions: [String] = []
-    if !command.proxy.http.isEmpty { proxyOptions += ["-o", "Acquire::http::Proxy=\(command.proxy.http)"] }
-    if !command.proxy.https.isEmpty { proxyOptions += ["-o", "Acquire::https::Proxy=\(command.proxy.https)"] }
+    // apt's http and https methods read http_proxy and https_proxy from the environment, which keeps a proxy
+    // password off the command line.
     let apt = ["DEBIAN_FRONTEND": "noninteractive"]
     let fix = "Check nodesource-mirror, or set juju model-config juju-http-proxy=<url> juju-https-proxy=<url> if this "
       + "network needs a proxy"
 
     // Without --error-on=any, apt-get update exits 0 when a source fails, and the install would then pick Ubuntu's
     // older nodejs.
-    let update = try command.run("apt-get", ["update", "--error-on=any"] + proxyOptions, proxied: true, extra: apt).get()
+    let update = try command.run("apt-get", ["update", "--error-on=any"], proxied: true, extra: apt).get()
     guard update.status == 0 else {
       throw InstallError(
         "Node.js install failed: apt-get update failed (\(command.summary(update))). \(Self.fix(update, fix)); "
@@ -124,7 +125,7 @@ struct NodeInstaller {
     }
 
     let install = try command.run(
-      "apt-get", ["install", "--yes", "--no-install-recommends", "nodejs"] + proxyOptions, proxied: true, extra: apt
+      "apt-get", ["install", "--yes", "--no-install-recommends", "nodejs"], proxied: true, extra: apt
     ).get()
     guard install.status == 0 else {
       throw InstallError(

@@ -80,11 +80,9 @@ struct OpenClawInstaller {
   /// Runs `npm install --global` for `source` and returns the version it installed.
   /// - Throws: `InstallError` naming the cause and the option, resource or proxy setting that fixes it.
   func install(_ source: PackageSource) throws -> String {
+    // npm takes its proxy, https-proxy and noproxy settings from HTTP_PROXY, HTTPS_PROXY and NO_PROXY in its
+    // environment, which keeps a proxy password off the command line.
     var arguments = ["install", "--global", "--no-fund", "--no-audit"]
-    let proxy = command.proxy
-    if !proxy.http.isEmpty { arguments += ["--proxy", proxy.http] }
-    if !proxy.https.isEmpty { arguments += ["--https-proxy", proxy.https] }
-    if !proxy.noProxy.isEmpty { arguments += ["--noproxy", proxy.noProxy] }
     switch source {
     case .registry(let spec): arguments.append("openclaw@" + spec)
     case .resource(let path, _): arguments.append(path)
@@ -95,7 +93,7 @@ struct OpenClawInstaller {
     let output = try command.run("npm", arguments, proxied: true, extra: ["SHARP_IGNORE_GLOBAL_LIBVIPS": "1"]).get()
     guard output.status == 0 else {
       throw InstallError(
-        "OpenClaw install failed: \(command.summary(output)). \(Self.fix(source, InstallCommand.npmErrorCode(output))); "
+        "OpenClaw install failed: \(Self.sentence(command.summary(output))) \(Self.fix(source, InstallCommand.npmErrorCode(output))); "
           + "\(InstallError.retry).")
     }
     guard let version = installedVersion() else {
@@ -104,6 +102,11 @@ struct OpenClawInstaller {
           + "\(Self.fix(source, nil)); \(InstallError.retry).")
     }
     return version
+  }
+
+  /// Returns `text` ending in one full stop, because npm's detail lines often end in one already.
+  static func sentence(_ text: String) -> String {
+    text.hasSuffix(".") ? text : text + "."
   }
 
   /// Returns the operator's fix for a failed npm run with error `code`.

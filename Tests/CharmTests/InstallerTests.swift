@@ -290,25 +290,23 @@ import Testing
     let http = "http://squid.internal:3128"
     let https = "http://alice:s3cret@squid.internal:3129"
     let noProxy = "127.0.0.1,localhost,10.0.0.0/8"
-    let curl = "curl --fail --silent --show-error --location --max-time 120 --proxy \(https) --noproxy \(noProxy) "
-      + "--output /var/lib/openclaw-charm/nodesource-repo.gpg.key \(F.keyURL)"
-    let aptOptions = " -o Acquire::http::Proxy=\(http) -o Acquire::https::Proxy=\(https)"
-    let npm = "npm install --global --no-fund --no-audit --proxy \(http) --https-proxy \(https) --noproxy \(noProxy) "
-      + "openclaw@2026.9.3"
+    // The proxies reach the tools only through their environment, so the password stays off every command line.
+    let curl = F.curl
+    let npm = F.npm("2026.9.3")
 
     let system = F.machine()
-    system.respond(curl, .succeeded)
+    system.replaceResponses(curl, .succeeded)
     system.onSuccess(curl) { $0.addFile("/var/lib/openclaw-charm/nodesource-repo.gpg.key", "key") }
-    system.respond(F.aptUpdate + aptOptions, .succeeded)
-    system.respond(F.aptInstall + aptOptions, .succeeded)
-    system.onSuccess(F.aptInstall + aptOptions) { F.installNode($0, "24.18.0") }
-    system.respond(npm, F.failure(1, "npm error code ECONNREFUSED\nnpm error connect ECONNREFUSED via \(https)"), .succeeded)
+    system.replaceResponses(F.aptUpdate, .succeeded)
+    system.replaceResponses(F.aptInstall, .succeeded)
+    system.onSuccess(F.aptInstall) { F.installNode($0, "24.18.0") }
+    system.replaceResponses(npm, F.failure(1, "npm error code ECONNREFUSED\nnpm error connect ECONNREFUSED via \(https)"), .succeeded)
     system.onSuccess(npm) { F.installOpenClaw($0, "2026.9.3") }
     let tools = ScriptedTools()
     var inputs = F.inputs("install")
     let failed = try F.installer(system, tools, environment: environment).run(&inputs)
 
-    #expect(system.commandLines == [curl, F.gpg, F.aptUpdate + aptOptions, F.aptInstall + aptOptions, F.nodeVersion, npm])
+    #expect(system.commandLines == [curl, F.gpg, F.aptUpdate, F.aptInstall, F.nodeVersion, npm])
     let proxyVariables = [
       "http_proxy": http, "HTTP_PROXY": http, "https_proxy": https, "HTTPS_PROXY": https, "no_proxy": noProxy,
       "NO_PROXY": noProxy,
@@ -319,6 +317,9 @@ import Testing
       }
     }
     #expect(system.calls.first { $0.commandLine == F.gpg }?.environment?["https_proxy"] == nil)
+    for commandLine in system.commandLines {
+      #expect(!commandLine.contains("s3cret"), "\(commandLine)")
+    }
 
     // The proxy's password appears in no status or log line.
     let message = try #require(failed.status?.message)
