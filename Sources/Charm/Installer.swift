@@ -70,6 +70,14 @@ struct Installer {
     }
 
     let gatewayVersion = inputs.isLeader ? nil : inputs.appData[AppDataKey.gatewayVersion].flatMap { $0.isEmpty ? nil : $0 }
+    // A node passes the gateway's version to npm as openclaw@<version>, and npm reads a path, URL or git spec
+    // there as a package to fetch and run as root, so only a plain version is taken from the databag.
+    if let gatewayVersion, SemanticVersion(gatewayVersion)?.description != gatewayVersion {
+      let message = "The leader published gateway-version '\(ConfigValues.quoted(gatewayVersion.printable))', which "
+        + "is not an OpenClaw release; check the leader's juju-log. This unit keeps its installed release."
+      log.error(message)
+      return InstallOutcome(installedVersion: installed, status: UnitStatus(.blocked, message))
+    }
     let needsCheck = ["install", "upgrade-charm"].contains(hook) || installed == nil
       || inputs.state.installFailed == true || inputs.state.requestedVersion != options.openclawVersion
       || (gatewayVersion != nil && gatewayVersion != installed)

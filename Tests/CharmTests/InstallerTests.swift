@@ -281,6 +281,21 @@ import Testing
     #expect(outcome.installedVersion == "2026.8.21")
   }
 
+  @Test(arguments: ["../../tmp/x", "git+https://127.0.0.1/x.git", "http://127.0.0.1/x.tgz", "2026.10.2 x", "v2026.10.2"])
+  func nodeRejectsBadGatewayVersion(gatewayVersion: String) throws {
+    let system = F.machine(node: "24.18.0", openclaw: "2026.9.3")
+    let tools = ScriptedTools()
+    var inputs = F.inputs(
+      "upgrade-charm", leader: false, state: F.installed("2026.9.3", requested: "latest"), gatewayVersion: gatewayVersion,
+      options: InstallOptions(openclawVersion: "latest"))
+    let outcome = try F.installer(system, tools).run(&inputs)
+
+    #expect(system.commandLines.isEmpty)
+    #expect(outcome.installedVersion == "2026.9.3")
+    #expect(outcome.status?.status == .blocked)
+    #expect(outcome.status?.message.contains("gateway-version") == true)
+  }
+
   @Test func proxiesReachEveryDownload() throws {
     let environment = [
       "JUJU_CHARM_HTTP_PROXY": "http://squid.internal:3128",
