@@ -82,6 +82,7 @@ struct OpenClawInstaller {
   func install(_ source: PackageSource) throws -> String {
     // npm takes its proxy, https-proxy and noproxy settings from HTTP_PROXY, HTTPS_PROXY and NO_PROXY in its
     // environment, which keeps a proxy password off the command line.
+    if case .resource(let path, _) = source { try checkPackageName(source, path) }
     var arguments = ["install", "--global", "--no-fund", "--no-audit"]
     switch source {
     case .registry(let spec): arguments.append("openclaw@" + spec)
@@ -102,6 +103,22 @@ struct OpenClawInstaller {
           + "\(Self.fix(source, nil)); \(InstallError.retry).")
     }
     return version
+  }
+
+  /// Reads the tarball's `package/package.json` and throws when it names a package other than openclaw. npm would
+  /// install such a package beside OpenClaw and succeed, and the unit would go on running its old release. A
+  /// tarball tar cannot read is left to npm, whose error names the problem.
+  private func checkPackageName(_ source: PackageSource, _ path: String) throws {
+    let arguments = ["--extract", "--to-stdout", "--gzip", "--file", path, "package/package.json"]
+    let output = try command.run("tar", arguments, timeoutSeconds: 120).get()
+    struct Manifest: Decodable { var name: String? }
+    guard output.status == 0, let name = try? JSONDecoder().decode(Manifest.self, from: Data(output.stdout)).name,
+      name != "openclaw"
+    else { return }
+
+    throw InstallError(
+      "OpenClaw install failed: the \(Installer.resourceName) resource is the npm package "
+        + "'\(ConfigValues.quoted(name.printable))', not openclaw. \(Self.fix(source, nil)); \(InstallError.retry).")
   }
 
   /// Returns `text` ending in one full stop, because npm's detail lines often end in one already.

@@ -200,6 +200,7 @@ import Testing
     let system = F.machine(node: "24.18.0")
     let path = "/var/lib/juju/agents/unit-openclaw-0/resources/openclaw-package/openclaw.tgz"
     system.addFile(path, "tarball bytes")
+    system.respond(F.manifestRead(path), F.manifest("openclaw"))
     system.respond(F.npm(path), .succeeded)
     system.onSuccess(F.npm(path)) { F.installOpenClaw($0, "2026.10.2") }
     let tools = ScriptedTools()
@@ -207,7 +208,7 @@ import Testing
     var inputs = F.inputs("install")
     let outcome = try F.installer(system, tools).run(&inputs)
 
-    #expect(system.commandLines == [F.nodeVersion, F.npm(path)])
+    #expect(system.commandLines == [F.nodeVersion, F.manifestRead(path), F.npm(path)])
     #expect(outcome.installedVersion == "2026.10.2")
     #expect(inputs.state.installedResourceDigest == SHA256.hex("tarball bytes"))
     #expect(tools.statuses == ["maintenance: Installing OpenClaw from the openclaw-package resource"])
@@ -218,10 +219,29 @@ import Testing
     #expect(system.count(F.npm(path)) == 1)
   }
 
+  @Test func resourceOfOtherPackageBlocks() throws {
+    let system = F.machine(node: "24.18.0", openclaw: "2026.9.3")
+    let path = "/var/lib/juju/agents/unit-openclaw-0/resources/openclaw-package/openclaw.tgz"
+    system.addFile(path, "tarball bytes")
+    system.respond(F.manifestRead(path), F.manifest("left-pad"))
+    let tools = ScriptedTools()
+    tools.answer("resource-get", path + "\n")
+    var inputs = F.inputs("upgrade-charm", state: F.installed("2026.9.3"))
+    let outcome = try F.installer(system, tools).run(&inputs)
+
+    #expect(system.commandLines == [F.nodeVersion, F.manifestRead(path)])
+    #expect(outcome.installedVersion == "2026.9.3")
+    #expect(outcome.status?.status == .blocked)
+    #expect(outcome.status?.message.contains("is the npm package 'left-pad', not openclaw") == true)
+    #expect(inputs.state.installedResourceDigest == nil)
+    #expect(inputs.state.installFailed == true)
+  }
+
   @Test func failedResourceRetriedInNextHook() throws {
     let system = F.machine(node: "24.18.0", openclaw: "2026.9.3")
     let path = "/var/lib/juju/agents/unit-openclaw-0/resources/openclaw-package/openclaw.tgz"
     system.addFile(path, "not a tarball")
+    system.respond(F.manifestRead(path), F.failure(2, "gzip: stdin: not in gzip format"))
     system.respond(F.npm(path), F.failure(1, "npm error code TAR_BAD_ARCHIVE\nnpm error TAR_BAD_ARCHIVE: Unrecognized archive format"))
     let tools = ScriptedTools()
     tools.answer("resource-get", path + "\n")
