@@ -114,8 +114,8 @@ struct NodeConnection {
       return .connecting
     }
 
-    // A node whose state directory was replaced (restore, new storage) has a new device, and the gateway may still
-    // list the old one under the same name, disconnected; the connected entry is this node's.
+    // A node whose state directory was replaced (restore, new storage) has a new device. The gateway may still list
+    // the old one under the same name, disconnected, so the connected entry is this node's.
     let named = entries.filter { $0.displayName == node.displayName }
     if let entry = named.first(where: { $0.connected == true && $0.paired != false }) {
       return entry.commandsApproved == false ? .awaitingCommands : .connected
