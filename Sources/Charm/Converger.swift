@@ -135,7 +135,8 @@ struct Converger {
         return Pairing.matchingUnit(entry.displayName, entry.remoteIp, inputs.state.peerAddresses)
       }
       var changes: [String: String] = [:]
-      for (key, units) in [(AppDataKey.pairedUnits, paired), (AppDataKey.approvedUnits, approved.sorted())] {
+      // A unit with a replaced state directory has two approved devices, listed once.
+      for (key, units) in [(AppDataKey.pairedUnits, paired), (AppDataKey.approvedUnits, Set(approved).sorted())] {
         let value = units.joined(separator: " ")
         if (inputs.appData[key] ?? "") != value { changes[key] = value }
       }
