@@ -144,6 +144,14 @@ struct Actions {
 
   // MARK: - list-nodes
 
+  /// Returns the `nodes status` entry of a paired device: the one with its id, else the first with its name.
+  /// A unit whose state directory was replaced pairs a new device under the same name, and the name alone would
+  /// give the old device's entry to both.
+  static func nodeEntry(of device: PairedDevice, in nodes: [NodeEntry]) -> NodeEntry? {
+    if let id = device.deviceId, let entry = nodes.first(where: { $0.nodeId == id }) { return entry }
+    return nodes.first { $0.displayName == device.displayName }
+  }
+
   /// Returns every node the gateway lists, paired or pending, as a JSON list.
   private func listNodes() throws {
     guard let gateway = try gateway("list-nodes") else { return }
@@ -163,7 +171,7 @@ struct Actions {
       }
     }
     var listed: [Listed] = (devices.paired ?? []).map { device in
-      let entry = nodes.first { $0.displayName == device.displayName }
+      let entry = Self.nodeEntry(of: device, in: nodes)
       return Listed(
         unit: device.displayName ?? "", nodeId: entry?.nodeId ?? device.deviceId ?? "", address: device.remoteIp ?? "",
         paired: true, connected: entry?.connected == true)

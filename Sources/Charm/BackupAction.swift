@@ -13,6 +13,13 @@ struct BackupAction {
   let unitName: String
 
   func run() throws {
+    guard system.fileExists(paths.stateDirectory) else {
+      return try tools.actionFail(
+        "The state directory \(paths.stateDirectory) does not exist, so there is nothing to back up. If the state "
+          + "storage was detached, attach it again; otherwise let the next hook create the directory. Nothing was "
+          + "written.")
+    }
+
     let directory = paths.charmStateDirectory + "/backups"
     try system.ensureDirectory(directory, mode: 0o700, owner: "root")
     let name = "\(String(unitName.map { $0 == "/" ? "-" : $0 }))-state-\(Self.timestamp()).tar.gz"
@@ -33,7 +40,9 @@ struct BackupAction {
     try workload.start(stopped)
     guard output.status == 0 else {
       _ = try? system.removeFile(path)
-      let reason = output.stderrText.split(separator: "\n").last.map(String.init) ?? "exit status \(output.status)"
+      // tar ends with "Exiting with failure status due to previous errors", so the line before it names the cause.
+      let lines = output.stderrText.split(separator: "\n").filter { !$0.contains("Exiting with failure status") }
+      let reason = lines.last.map(String.init) ?? "exit status \(output.status)"
       return try tools.actionFail("tar could not archive \(paths.stateDirectory): \(reason); check the disk space in \(directory).")
     }
 

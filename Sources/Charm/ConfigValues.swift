@@ -152,6 +152,12 @@ struct ConfigValues {
 }
 
 extension String {
+  /// The text with each control character, newlines included, replaced by `?`, so a value from another unit's
+  /// databag shows on one line in a status message.
+  var printable: String {
+    String(String.UnicodeScalarView(unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7f ? "?" : $0 }))
+  }
+
   var trimmed: String {
     var text = Substring(self)
     while let first = text.first, first.isWhitespace { text.removeFirst() }

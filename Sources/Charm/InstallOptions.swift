@@ -55,12 +55,15 @@ public struct InstallOptions: Equatable, Sendable {
     while mirror.hasSuffix("/") { mirror.removeLast() }
     if mirror.isEmpty { mirror = defaultMirror }
     var options = InstallOptions(openclawVersion: version, nodesourceMirror: mirror)
-    let forbidden = mirror.contains { $0.isWhitespace || $0 == "\"" || $0 == "'" || $0 == "\\" || !$0.isASCII }
+    // The charm appends paths to the mirror, which a query or fragment would swallow.
+    let forbidden = mirror.contains {
+      $0.isWhitespace || $0 == "\"" || $0 == "'" || $0 == "\\" || $0 == "?" || $0 == "#" || !$0.isASCII
+    }
     guard mirror.hasPrefix("http://") || mirror.hasPrefix("https://"), !forbidden, !options.mirrorHost.isEmpty else {
       throw ConfigError(
         option: Option.nodesourceMirror,
         message: "Option 'nodesource-mirror' is '\(ConfigValues.quoted(Proxy.redact(mirror)))'; set it to the http or "
-          + "https URL of a NodeSource mirror without spaces or quotes, for example juju config openclaw "
+          + "https URL of a NodeSource mirror without spaces, quotes, a query or a fragment, for example juju config openclaw "
           + "nodesource-mirror=http://10.0.0.9/nodesource, or reset it to use \(defaultMirror).")
     }
     options.nodesourceMirror = mirror

@@ -70,8 +70,16 @@ struct Installer {
     }
 
     let gatewayVersion = inputs.isLeader ? nil : inputs.appData[AppDataKey.gatewayVersion].flatMap { $0.isEmpty ? nil : $0 }
+    // A node passes the gateway's version to npm as openclaw@<version>, and npm reads a path, URL or git spec
+    // there as a package to fetch and run as root, so only a plain version is taken from the databag.
+    if let gatewayVersion, SemanticVersion(gatewayVersion)?.description != gatewayVersion {
+      let message = "The leader published gateway-version '\(ConfigValues.quoted(gatewayVersion.printable))', which "
+        + "is not an OpenClaw release; check the leader's juju-log. This unit keeps its installed release."
+      log.error(message)
+      return InstallOutcome(installedVersion: installed, status: UnitStatus(.blocked, message))
+    }
     let needsCheck = ["install", "upgrade-charm"].contains(hook) || installed == nil
-      || inputs.state.requestedVersion != options.openclawVersion
+      || inputs.state.installFailed == true || inputs.state.requestedVersion != options.openclawVersion
       || (gatewayVersion != nil && gatewayVersion != installed)
     guard needsCheck else { return InstallOutcome(installedVersion: installed) }
 
@@ -81,6 +89,7 @@ struct Installer {
         .ensure()
     } catch let error as InstallError {
       log.error(error.message)
+      inputs.state.installFailed = true
       return InstallOutcome(installedVersion: installed, status: UnitStatus(.blocked, error.message))
     }
 
@@ -90,6 +99,7 @@ struct Installer {
     switch decision {
     case .keep:
       inputs.state.requestedVersion = options.openclawVersion
+      inputs.state.installFailed = nil
       return InstallOutcome(installedVersion: installed)
     case .wait(let message):
       log.info(message)
@@ -100,6 +110,7 @@ struct Installer {
         let version = try openclaw.install(source)
         log.info("Installed OpenClaw \(version)" + (installed.map { ", replacing \($0)" } ?? ""))
         inputs.state.requestedVersion = options.openclawVersion
+        inputs.state.installFailed = nil
         if case .resource(_, let digest) = source {
           inputs.state.installedResourceDigest = digest
         } else {
@@ -108,6 +119,7 @@ struct Installer {
         return InstallOutcome(installedVersion: version)
       } catch let error as InstallError {
         log.error(error.message)
+        inputs.state.installFailed = true
         return InstallOutcome(installedVersion: installedVersion(), status: UnitStatus(.blocked, error.message))
       }
     }

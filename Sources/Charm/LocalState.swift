@@ -25,6 +25,9 @@ public struct LocalState: Codable, Equatable, Sendable {
   public var requestedVersion: String?
   /// The SHA-256 of the `openclaw-package` tarball installed last, or nil when the registry's package is installed.
   public var installedResourceDigest: String?
+  /// True after the install step failed, so the next hook retries it even when no input changed, as after a bad
+  /// `openclaw-package` tarball in upgrade-charm; nil once a check succeeds.
+  public var installFailed: Bool?
   /// The OpenClaw version last passed to `application-version-set`.
   public var reportedVersion: String?
   /// On the gateway: the peer units the gateway last listed as paired and connected; nil until first asked.

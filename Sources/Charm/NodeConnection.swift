@@ -113,9 +113,10 @@ struct NodeConnection {
       return .connecting
     }
 
-    if let entry = entries.first(where: { $0.displayName == node.displayName }),
-      entry.connected == true, entry.paired != false
-    {
+    // A node whose state directory was replaced (restore, new storage) has a new device. The gateway may still list
+    // the old one under the same name, disconnected, so the connected entry is this node's.
+    let named = entries.filter { $0.displayName == node.displayName }
+    if let entry = named.first(where: { $0.connected == true && $0.paired != false }) {
       return entry.commandsApproved == false ? .awaitingCommands : .connected
     }
     guard let devices = try? cli.devicesList(token: token) else { return .connecting }

@@ -82,6 +82,7 @@ struct OpenClawInstaller {
   func install(_ source: PackageSource) throws -> String {
     // npm reads HTTP_PROXY, HTTPS_PROXY and NO_PROXY from the environment, so the proxies' credentials stay off
     // its command line.
+    if case .resource(let path, _) = source { try checkPackageName(source, path) }
     var arguments = ["install", "--global", "--no-fund", "--no-audit"]
     switch source {
     case .registry(let spec): arguments.append("openclaw@" + spec)
@@ -93,7 +94,7 @@ struct OpenClawInstaller {
     let output = try command.run("npm", arguments, proxied: true, extra: ["SHARP_IGNORE_GLOBAL_LIBVIPS": "1"]).get()
     guard output.status == 0 else {
       throw InstallError(
-        "OpenClaw install failed: \(command.summary(output)). \(Self.fix(source, InstallCommand.npmErrorCode(output), proxyFix: command.proxyFix)); "
+        "OpenClaw install failed: \(Self.sentence(command.summary(output))) \(Self.fix(source, InstallCommand.npmErrorCode(output), proxyFix: command.proxyFix)); "
           + "\(InstallError.retry).")
     }
     guard let version = installedVersion() else {
@@ -102,6 +103,27 @@ struct OpenClawInstaller {
           + "\(Self.fix(source, nil, proxyFix: command.proxyFix)); \(InstallError.retry).")
     }
     return version
+  }
+
+  /// Reads the tarball's `package/package.json` and throws when it names a package other than openclaw. npm would
+  /// install such a package beside OpenClaw and succeed, and the unit would go on running its old release. A
+  /// tarball tar cannot read is left to npm, whose error names the problem.
+  private func checkPackageName(_ source: PackageSource, _ path: String) throws {
+    let arguments = ["--extract", "--to-stdout", "--gzip", "--file", path, "package/package.json"]
+    let output = try command.run("tar", arguments, timeoutSeconds: 120).get()
+    struct Manifest: Decodable { var name: String? }
+    guard output.status == 0, let name = try? JSONDecoder().decode(Manifest.self, from: Data(output.stdout)).name,
+      name != "openclaw"
+    else { return }
+
+    throw InstallError(
+      "OpenClaw install failed: the \(Installer.resourceName) resource is the npm package "
+        + "'\(ConfigValues.quoted(name.printable))', not openclaw. \(Self.fix(source, nil, proxyFix: command.proxyFix)); \(InstallError.retry).")
+  }
+
+  /// Returns `text` ending in one full stop, because npm's detail lines often end in one already.
+  static func sentence(_ text: String) -> String {
+    text.hasSuffix(".") ? text : text + "."
   }
 
   /// Returns the operator's fix for a failed npm run with error `code`; `proxyFix` is the one for network errors.

@@ -105,7 +105,8 @@ public enum Planner {
     guard let port = Int(portText), (1...65535).contains(port) else {
       throw ConfigError(
         option: AppDataKey.gatewayPort,
-        message: "The leader published gateway-port '\(portText)', which is not a port; check the leader's juju-log.")
+        message: "The leader published gateway-port '\(ConfigValues.quoted(portText.printable))', which is not a "
+          + "port; check the leader's juju-log.")
     }
     guard let token = inputs.token else {
       plan.status = UnitStatus(.waiting, "Waiting for the gateway token secret from the leader")
@@ -116,7 +117,8 @@ public enum Planner {
     guard fingerprint.isEmpty || (fingerprint.count == 64 && fingerprint.allSatisfy(\.isHexDigit)) else {
       throw ConfigError(
         option: AppDataKey.tlsFingerprint,
-        message: "The leader published gateway-tls-fingerprint '\(fingerprint)', which is not a SHA-256 hex digest; "
+        message: "The leader published gateway-tls-fingerprint '\(ConfigValues.quoted(fingerprint.printable))', "
+          + "which is not a SHA-256 hex digest; "
           + "check the leader's juju-log.")
     }
     let settings = NodeSettings(
@@ -162,7 +164,8 @@ public enum Planner {
     guard allowed, !host.hasPrefix("-") else {
       throw ConfigError(
         option: AppDataKey.gatewayHost,
-        message: "The leader published gateway-host '\(host)', which is not an address; check the leader's juju-log.")
+        message: "The leader published gateway-host '\(ConfigValues.quoted(host.printable))', which is not an "
+          + "address; check the leader's juju-log.")
     }
   }
 }

@@ -55,6 +55,16 @@ enum InstallFixture {
   static let useradd = "useradd --system --user-group --home-dir /var/lib/openclaw --no-create-home --shell "
     + "/usr/sbin/nologin openclaw"
 
+  /// Returns the command that reads the manifest of the tarball at `path` before npm installs it.
+  static func manifestRead(_ path: String) -> String {
+    "tar --extract --to-stdout --gzip --file \(path) package/package.json"
+  }
+
+  /// Returns a successful run of `manifestRead` that printed a manifest of package `name`.
+  static func manifest(_ name: String) -> ProcessOutput {
+    ProcessOutput(status: 0, stdout: Array(#"{"name": "\#(name)", "version": "2026.10.2"}"#.utf8))
+  }
+
   static func npm(_ target: String) -> String {
     "npm install --global --no-fund --no-audit " + (target.hasPrefix("/") ? target : "openclaw@" + target)
   }

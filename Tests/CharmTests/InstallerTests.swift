@@ -200,6 +200,7 @@ import Testing
     let system = F.machine(node: "24.18.0")
     let path = "/var/lib/juju/agents/unit-openclaw-0/resources/openclaw-package/openclaw.tgz"
     system.addFile(path, "tarball bytes")
+    system.respond(F.manifestRead(path), F.manifest("openclaw"))
     system.respond(F.npm(path), .succeeded)
     system.onSuccess(F.npm(path)) { F.installOpenClaw($0, "2026.10.2") }
     let tools = ScriptedTools()
@@ -207,7 +208,7 @@ import Testing
     var inputs = F.inputs("install")
     let outcome = try F.installer(system, tools).run(&inputs)
 
-    #expect(system.commandLines == [F.nodeVersion, F.npm(path)])
+    #expect(system.commandLines == [F.nodeVersion, F.manifestRead(path), F.npm(path)])
     #expect(outcome.installedVersion == "2026.10.2")
     #expect(inputs.state.installedResourceDigest == SHA256.hex("tarball bytes"))
     #expect(tools.statuses == ["maintenance: Installing OpenClaw from the openclaw-package resource"])
@@ -216,6 +217,55 @@ import Testing
     inputs.event = .hook("upgrade-charm")
     #expect(try F.installer(system, tools).run(&inputs) == InstallOutcome(installedVersion: "2026.10.2"))
     #expect(system.count(F.npm(path)) == 1)
+  }
+
+  @Test func resourceOfOtherPackageBlocks() throws {
+    let system = F.machine(node: "24.18.0", openclaw: "2026.9.3")
+    let path = "/var/lib/juju/agents/unit-openclaw-0/resources/openclaw-package/openclaw.tgz"
+    system.addFile(path, "tarball bytes")
+    system.respond(F.manifestRead(path), F.manifest("left-pad"))
+    let tools = ScriptedTools()
+    tools.answer("resource-get", path + "\n")
+    var inputs = F.inputs("upgrade-charm", state: F.installed("2026.9.3"))
+    let outcome = try F.installer(system, tools).run(&inputs)
+
+    #expect(system.commandLines == [F.nodeVersion, F.manifestRead(path)])
+    #expect(outcome.installedVersion == "2026.9.3")
+    #expect(outcome.status?.status == .blocked)
+    #expect(outcome.status?.message.contains("is the npm package 'left-pad', not openclaw") == true)
+    #expect(inputs.state.installedResourceDigest == nil)
+    #expect(inputs.state.installFailed == true)
+  }
+
+  @Test func failedResourceRetriedInNextHook() throws {
+    let system = F.machine(node: "24.18.0", openclaw: "2026.9.3")
+    let path = "/var/lib/juju/agents/unit-openclaw-0/resources/openclaw-package/openclaw.tgz"
+    system.addFile(path, "not a tarball")
+    system.respond(F.manifestRead(path), F.failure(2, "gzip: stdin: not in gzip format"))
+    system.respond(F.npm(path), F.failure(1, "npm error code TAR_BAD_ARCHIVE\nnpm error TAR_BAD_ARCHIVE: Unrecognized archive format"))
+    let tools = ScriptedTools()
+    tools.answer("resource-get", path + "\n")
+    var inputs = F.inputs("upgrade-charm", state: F.installed("2026.9.3"))
+    let failed = try F.installer(system, tools).run(&inputs)
+    #expect(failed.status?.status == .blocked)
+    #expect(inputs.state.installFailed == true)
+
+    // config-changed follows upgrade-charm with no input changed; it must try the tarball again, not report active.
+    inputs.event = .hook("config-changed")
+    let retried = try F.installer(system, tools).run(&inputs)
+    #expect(system.count(F.npm(path)) == 2)
+    #expect(retried.status?.message.contains("TAR_BAD_ARCHIVE") == true)
+
+    system.replaceResponses(F.npm(path), .succeeded)
+    system.onSuccess(F.npm(path)) { F.installOpenClaw($0, "2026.10.2") }
+    inputs.event = .hook("update-status")
+    #expect(try F.installer(system, tools).run(&inputs) == InstallOutcome(installedVersion: "2026.10.2"))
+    #expect(inputs.state.installFailed == nil)
+
+    // Once it succeeded, a hook with nothing changed runs no command again.
+    inputs.event = .hook("update-status")
+    _ = try F.installer(system, tools).run(&inputs)
+    #expect(system.count(F.npm(path)) == 3)
   }
 
   @Test func emptyResourceUsesRegistry() throws {
@@ -249,6 +299,21 @@ import Testing
     let outcome = try F.installer(system, ScriptedTools()).run(&inputs)
     #expect(system.commandLines.last == F.npm("2026.8.21"))
     #expect(outcome.installedVersion == "2026.8.21")
+  }
+
+  @Test(arguments: ["../../tmp/x", "git+https://127.0.0.1/x.git", "http://127.0.0.1/x.tgz", "2026.10.2 x", "v2026.10.2"])
+  func nodeRejectsBadGatewayVersion(gatewayVersion: String) throws {
+    let system = F.machine(node: "24.18.0", openclaw: "2026.9.3")
+    let tools = ScriptedTools()
+    var inputs = F.inputs(
+      "upgrade-charm", leader: false, state: F.installed("2026.9.3", requested: "latest"), gatewayVersion: gatewayVersion,
+      options: InstallOptions(openclawVersion: "latest"))
+    let outcome = try F.installer(system, tools).run(&inputs)
+
+    #expect(system.commandLines.isEmpty)
+    #expect(outcome.installedVersion == "2026.9.3")
+    #expect(outcome.status?.status == .blocked)
+    #expect(outcome.status?.message.contains("gateway-version") == true)
   }
 
   @Test func proxiesOnlyInEnvironment() throws {

@@ -52,6 +52,27 @@ import Testing
     #expect(system.commandLines == [Self.nodesStatus])
   }
 
+  @Test func staleDeviceOfSameNameIgnored() throws {
+    let stale = #"{"nodeId": "old", "displayName": "openclaw/1", "remoteIp": "10.0.0.6", "paired": true, "connected": false}"#
+    let current = #"{"nodeId": "new", "displayName": "openclaw/1", "remoteIp": "10.0.0.6", "paired": true, "connected": true}"#
+    system.respond(Self.nodesStatus, .json(#"{"ts": 1, "nodes": [\#(stale), \#(current)]}"#))
+
+    let result = try check()
+
+    #expect(result.status == UnitStatus(.active, "Node connected to 10.0.0.5:18789"))
+    #expect(system.commandLines == [Self.nodesStatus])
+  }
+
+  @Test func listedDeviceMatchesById() {
+    let stale = NodeEntry(nodeId: "old", displayName: "openclaw/1", remoteIp: "10.0.0.6", paired: true, connected: false)
+    let current = NodeEntry(nodeId: "new", displayName: "openclaw/1", remoteIp: "10.0.0.6", paired: true, connected: true)
+    let device = PairedDevice(deviceId: "new", displayName: "openclaw/1", remoteIp: "10.0.0.6")
+    #expect(Actions.nodeEntry(of: device, in: [stale, current]) == current)
+
+    let unknownId = PairedDevice(deviceId: "other", displayName: "openclaw/1", remoteIp: "10.0.0.6")
+    #expect(Actions.nodeEntry(of: unknownId, in: [stale, current]) == stale)
+  }
+
   @Test func awaitingCommands() throws {
     system.respond(Self.nodesStatus, Self.nodes(connected: true, commandsApproved: false))
 

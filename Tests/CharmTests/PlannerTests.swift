@@ -211,6 +211,17 @@ import Testing
     #expect(plan.status.status == .blocked)
     #expect(plan.status.message.contains("gateway-port"))
   }
+
+  @Test(arguments: ["gateway-host", "gateway-port", "gateway-tls-fingerprint"])
+  func garbageAppDataShowsOneShortLine(key: String) {
+    var appData = Fixture.publishedAppData
+    appData[key] = "abc\n" + String(repeating: "x", count: 10_000)
+    let plan = Planner.plan(Fixture.node(appData: appData), paths: Fixture.paths)
+    #expect(plan.status.status == .blocked)
+    #expect(plan.status.message.contains(key))
+    #expect(!plan.status.message.contains("\n"))
+    #expect(plan.status.message.count < 300, "\(plan.status.message.count) characters")
+  }
 }
 
 /// Relation data another unit wrote is checked before it reaches a hook tool's command line.

@@ -1,3 +1,4 @@
+import HookTools
 import Roles
 import Testing
 
@@ -46,6 +47,22 @@ import Testing
     let listing = "drwxr-x--- 999/995 0 2026-12-04 23:10 openclaw/\n-rw------- 999/995 3 2026-12-04 23:10 openclaw/x"
     let problem = try #require(Self.problem(listing))
     #expect(problem.contains("contains no openclaw/openclaw.json"))
+  }
+
+  @Test func backupWithoutStateDirectoryFails() throws {
+    let system = FakeSystem()
+    system.simulatesHost = true
+    let tools = ScriptedTools()
+    tools.answers["action-fail"] = ProcessOutput(status: 0)
+    let hookTools = HookTools(runner: tools)
+    try BackupAction(tools: hookTools, system: system, paths: Fixture.paths, log: Log(tools: hookTools), unitName: "openclaw/1")
+      .run()
+
+    let failure = try #require(tools.calls.first { $0[0] == "action-fail" })
+    #expect(failure.last?.contains("\(Fixture.paths.stateDirectory) does not exist") == true, "\(failure)")
+    #expect(system.commandLines.isEmpty)
+    #expect(system.files.isEmpty)
+    #expect(system.directories.isEmpty)
   }
 
   @Test func modelsFromObjectOrString() {

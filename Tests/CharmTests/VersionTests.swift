@@ -84,7 +84,7 @@ import Testing
   }
 
   @Test(arguments: ["ftp://mirror", "mirror.example.com", "http://", "http://mirror/ path", "http://mirror/\"x\"",
-    "http://mirror/'x'", "https://user:secret@"])
+    "http://mirror/'x'", "https://user:secret@", "http://mirror/ns?a=b", "http://mirror/ns#top"])
   func invalidMirrorBlocks(value: String) {
     #expect {
       try InstallOptions.parse(["nodesource-mirror": .string(value)])
