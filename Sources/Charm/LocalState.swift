@@ -25,8 +25,8 @@ public struct LocalState: Codable, Equatable, Sendable {
   public var requestedVersion: String?
   /// The SHA-256 of the `openclaw-package` tarball installed last, or nil when the registry's package is installed.
   public var installedResourceDigest: String?
-  /// True after the install step failed, so the next hook retries it even when no input changed, as after a bad
-  /// `openclaw-package` tarball in upgrade-charm; nil once a check succeeds.
+  /// True after the install step failed, for example on a bad `openclaw-package` tarball in upgrade-charm. The next
+  /// hook then retries the install even when no input changed. Nil once a check succeeds.
   public var installFailed: Bool?
   /// The OpenClaw version last passed to `application-version-set`.
   public var reportedVersion: String?
@@ -39,7 +39,7 @@ public struct LocalState: Codable, Equatable, Sendable {
   public init() {}
 }
 
-/// A service that stayed down after one restart: the inputs it had then and what the unit status says.
+/// A service that stayed down after one restart: the inputs it had then and the unit status message.
 public struct ServiceFailure: Codable, Equatable, Sendable {
   public var inputDigest: String
   public var message: String

@@ -329,7 +329,7 @@ import Testing
     let curl = F.curl
     let npm = F.npm("2026.9.3")
 
-    // The fixture's machine answers every install command; npm fails once first, naming the proxy.
+    // Every install command succeeds on the fixture's machine, except npm, which fails once first, naming the proxy.
     let system = F.machine()
     system.replaceResponses(npm, F.failure(1, "npm error code ECONNREFUSED\nnpm error connect ECONNREFUSED via \(https)"), .succeeded)
     let tools = ScriptedTools()

@@ -1,8 +1,8 @@
 """APT sources as apt-get reads them: one-line `.list` files and deb822 `.sources` files.
 
 A source whose URI path ends in `/node_<major>.x` is a NodeSource repository (or a mirror of
-one); the stand-in knows only `node_24.x` with suite `nodistro`. Every other source stands for
-the distribution archive, which always answers unless downloads fail.
+one); the stand-in serves only `node_24.x` with suite `nodistro`. Every other source is the
+distribution archive, which always responds unless downloads fail.
 """
 
 import glob

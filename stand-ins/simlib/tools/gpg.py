@@ -82,7 +82,7 @@ def main(args: list[str]) -> int:
         return 0
     target = _unit_path(output)
     if os.path.exists(target) and not options.get("yes"):
-        # gpg asks "Overwrite? (y/N)"; in batch mode or without a terminal it cannot.
+        # gpg prompts "Overwrite? (y/N)", which batch mode or a missing terminal cannot answer.
         error(f"File '{output}' exists. Overwrite? (y/N) " +
               ("gpg: Sorry, we are in batchmode - can't get input" if options.get("batch")
                else "gpg: cannot open '/dev/tty': No such device or address"))

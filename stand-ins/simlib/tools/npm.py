@@ -1,7 +1,7 @@
 """npm 11 for global installs of OpenClaw from the registry or from a package tarball.
 
 Commands: `install`/`i`/`add` with `--global`/`-g`, `view`/`info`/`show`, `prefix -g`, `root -g`,
-`--version`. The registry knows the package `openclaw` with the releases in simlib/releases.py.
+`--version`. The registry has the package `openclaw` with the releases in simlib/releases.py.
 A global install replaces /usr/lib/node_modules/<name>/ atomically (staged, then renamed) and
 links each `bin` entry into /usr/bin. Failures print npm's `npm error` lines and exit 1.
 """
