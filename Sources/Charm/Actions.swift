@@ -133,8 +133,8 @@ struct Actions {
       }
     }
     log.info("approve-nodes approved \(approved.count) of \(ids.count) requests")
-    // A node that waited for this approval finds it in the gateway's device list at its next hook and restarts;
-    // update-status is the latest such hook.
+    // A node that waited for this approval finds it in the gateway's device list at its next hook and restarts.
+    // At the latest, that hook is the next update-status.
     try tools.actionSet(["approved": approved.joined(separator: " ")])
     if !failed.isEmpty {
       try tools.actionFail(

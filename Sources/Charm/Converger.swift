@@ -29,8 +29,8 @@ struct Converger {
           || restarted
       }
 
-      // Right after a gateway restart the nodes are still reconnecting, so that listing keeps the last count.
       var changes = plan.appDataChanges
+      // Right after a gateway restart the nodes are still reconnecting, so the status keeps the last count.
       if plan.runsPairing, let token = inputs.token {
         try runPairing(inputs, token: token, countsNodes: !gatewayRestarted, &state)
       } else if plan.role == .gateway, !gatewayRestarted, let token = inputs.token,

@@ -22,7 +22,7 @@ struct InstallCommand {
   static let path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
   /// An apt-get, curl or npm run may download hundreds of megabytes, so the limit is generous. It still ends a
-  /// run stalled on a mirror that stopped answering.
+  /// run stalled on a mirror that stopped responding.
   static let downloadTimeoutSeconds = 600
 
   /// Returns the base environment, plus the proxy variables when `proxied`, plus `extra`.

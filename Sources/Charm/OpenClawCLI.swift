@@ -67,7 +67,7 @@ struct OpenClawCLI {
     return try runJSON(Listing.self, ["nodes", "status", "--json"], token: token).nodes ?? []
   }
 
-  /// Returns whether the gateway answers `openclaw health --json` with `ok: true`; throws when it cannot be reached.
+  /// Returns whether `openclaw health --json` reports `ok: true`, and throws when the gateway cannot be reached.
   ///
   /// The CLI speaks TLS when the gateway does, so one check serves both, and needs no HTTP client in the charm.
   func health(token: String) throws -> Bool {

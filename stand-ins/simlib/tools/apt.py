@@ -5,7 +5,7 @@ source must name a dearmored NodeSource keyring in Signed-By, else it fails veri
 (NO_PUBKEY, "is not signed"). Fetch failures are `W:` lines with exit 0, or `E:` lines with
 exit 100 under `--error-on=any`. `install` offers the package `nodejs` (packages.py).
 The faults `apt-get update` and `apt-get install` fail that command as juju-sim's fault
-contract says: `ERROR injected fault: <name>`, exit 1, nothing changed.
+contract defines: `ERROR injected fault: <name>`, exit 1, nothing changed.
 """
 
 import os
